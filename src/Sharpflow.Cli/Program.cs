@@ -1,0 +1,3 @@
+using Sharpflow.Cli;
+
+return await CliApp.RunAsync(args);

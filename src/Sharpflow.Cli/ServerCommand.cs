@@ -1,0 +1,118 @@
+using System.CommandLine;
+using Sharpflow.Core.Errors;
+using Sharpflow.Server;
+
+namespace Sharpflow.Cli;
+
+/// <summary>`sharpflow server`: mlflow server's flags, defaults and MLFLOW_* environment variables.</summary>
+public static class ServerCommand
+{
+    private static Option<T> Opt<T>(string name, string env, string description, T? fallback = default, params string[] aliases)
+    {
+        var option = new Option<T>(name, aliases) { Description = $"{description} [env: {env}]" };
+        option.DefaultValueFactory = _ =>
+        {
+            var raw = Environment.GetEnvironmentVariable(env);
+            if (string.IsNullOrEmpty(raw)) return fallback!;
+            object? value = typeof(T) == typeof(string) ? raw
+                : typeof(T) == typeof(int) || typeof(T) == typeof(int?) ? int.Parse(raw)
+                : typeof(T) == typeof(bool) ? raw.ToLowerInvariant() is "1" or "true" or "yes"
+                : raw;
+            return (T)value!;
+        };
+        return option;
+    }
+
+    public static Command Create()
+    {
+        var backend = Opt<string>("--backend-store-uri", "MLFLOW_BACKEND_STORE_URI", "Database URI for tracking data (sqlite:///..., postgresql://...).", "sqlite:///mlflow.db");
+        var registry = Opt<string?>("--registry-store-uri", "MLFLOW_REGISTRY_STORE_URI", "Database URI for the model registry (defaults to the backend store).");
+        var defaultRoot = Opt<string?>("--default-artifact-root", "MLFLOW_DEFAULT_ARTIFACT_ROOT", "Artifact root for new experiments.");
+        var serve = Opt<bool>("--serve-artifacts", "MLFLOW_SERVE_ARTIFACTS", "Proxy artifact uploads and downloads (default).", true);
+        var noServe = new Option<bool>("--no-serve-artifacts") { Description = "Do not proxy artifacts; clients use the store directly." };
+        var artifactsOnly = Opt<bool>("--artifacts-only", "MLFLOW_ARTIFACTS_ONLY", "Serve only the artifact proxy routes.");
+        var destination = Opt<string>("--artifacts-destination", "MLFLOW_ARTIFACTS_DESTINATION", "Store behind mlflow-artifacts:/ URIs.", "./mlartifacts");
+        var host = Opt<string>("--host", "MLFLOW_HOST", "Address to bind.", "127.0.0.1", "-h");
+        var port = Opt<int?>("--port", "MLFLOW_PORT", "Port to listen on (default 5000, or PORT as Cloud Run sets it).", null, "-p");
+        var workers = Opt<int?>("--workers", "MLFLOW_WORKERS", "Accepted for compatibility; one process serves all requests concurrently.", null, "-w");
+        var staticPrefix = Opt<string?>("--static-prefix", "MLFLOW_STATIC_PREFIX", "URL prefix for every route, e.g. /mlflow.");
+        var allowedHosts = Opt<string?>("--allowed-hosts", "MLFLOW_SERVER_ALLOWED_HOSTS", "Comma-separated Host header allow-list.");
+        var cors = Opt<string?>("--cors-allowed-origins", "MLFLOW_SERVER_CORS_ALLOWED_ORIGINS", "Comma-separated CORS origins.");
+        var xfo = Opt<string>("--x-frame-options", "MLFLOW_SERVER_X_FRAME_OPTIONS", "X-Frame-Options value (NONE omits it).", "SAMEORIGIN");
+        var noSecurity = Opt<bool>("--disable-security-middleware", "MLFLOW_SERVER_DISABLE_SECURITY_MIDDLEWARE", "Turn off host, CORS and frame protections.");
+        var appName = new Option<string?>("--app-name") { Description = "Application plugin, e.g. basic-auth." };
+        var prometheus = Opt<string?>("--expose-prometheus", "MLFLOW_EXPOSE_PROMETHEUS", "Directory for metrics; enables /metrics.");
+        var dev = new Option<bool>("--dev") { Description = "Verbose logging for development." };
+        var gunicorn = Opt<string?>("--gunicorn-opts", "MLFLOW_GUNICORN_OPTS", "Python server option; accepted and ignored.");
+        var uvicorn = Opt<string?>("--uvicorn-opts", "MLFLOW_UVICORN_OPTS", "Python server option; accepted and ignored.");
+        var waitress = new Option<string?>("--waitress-opts") { Description = "Python server option; accepted and ignored." };
+        var replica = Opt<string?>("--read-replica-backend-store-uri", "MLFLOW_READ_REPLICA_BACKEND_STORE_URI", "Database for reads (not yet supported).");
+        var archival = Opt<string?>("--trace-archival-config", "MLFLOW_TRACE_ARCHIVAL_CONFIG", "Trace archival YAML (not yet supported).");
+        var workspaces = Opt<bool>("--enable-workspaces", "MLFLOW_ENABLE_WORKSPACES", "Multi-tenant workspaces (not yet supported).");
+        var noWorkspaces = new Option<bool>("--disable-workspaces") { Description = "Disable workspaces (default)." };
+        var workspaceStore = Opt<string?>("--workspace-store-uri", "MLFLOW_WORKSPACE_STORE_URI", "Workspace provider URI (not yet supported).");
+        var secretsTtl = new Option<int?>("--secrets-cache-ttl") { Description = "Gateway secret cache TTL in seconds (not yet supported)." };
+        var secretsSize = new Option<int?>("--secrets-cache-max-size") { Description = "Gateway secret cache size (not yet supported)." };
+
+        var cmd = new Command("server", "Run the tracking server.")
+        {
+            backend, registry, defaultRoot, serve, noServe, artifactsOnly, destination, host, port, workers, staticPrefix,
+            allowedHosts, cors, xfo, noSecurity, appName, prometheus, dev, gunicorn, uvicorn, waitress, replica, archival,
+            workspaces, noWorkspaces, workspaceStore, secretsTtl, secretsSize,
+        };
+        cmd.SetAction(async (parse, ct) =>
+        {
+            foreach (var (opt, name) in new[] { (gunicorn, "--gunicorn-opts"), (uvicorn, "--uvicorn-opts"), (waitress, "--waitress-opts") })
+                if (parse.GetValue(opt) is not null) Console.Error.WriteLine($"Note: {name} configures MLflow's Python web server; Sharpflow ignores it.");
+            foreach (var (opt, name) in new[] { (replica, "--read-replica-backend-store-uri"), (archival, "--trace-archival-config"), (workspaceStore, "--workspace-store-uri"), (appName, "--app-name"), (prometheus, "--expose-prometheus") })
+                if (parse.GetValue(opt) is not null) Console.Error.WriteLine($"Note: {name} is not yet supported by Sharpflow and is ignored.");
+            if (parse.GetValue(workspaces)) Console.Error.WriteLine("Note: --enable-workspaces is not yet supported by Sharpflow and is ignored.");
+
+            var staticPrefixValue = parse.GetValue(staticPrefix);
+            if (!string.IsNullOrEmpty(staticPrefixValue) && (!staticPrefixValue.StartsWith('/') || staticPrefixValue.EndsWith('/')))
+            {
+                Console.Error.WriteLine("Error: --static-prefix must begin with a '/' and not end with a '/'.");
+                return 2;
+            }
+            var portValue = parse.GetValue(port) ?? (int.TryParse(Environment.GetEnvironmentVariable("PORT"), out var envPort) ? envPort : 5000);
+            var options = new SharpflowOptions
+            {
+                BackendStoreUri = parse.GetValue(backend)!,
+                RegistryStoreUri = parse.GetValue(registry),
+                DefaultArtifactRoot = parse.GetValue(defaultRoot),
+                ServeArtifacts = parse.GetValue(serve) && !parse.GetValue(noServe),
+                ArtifactsOnly = parse.GetValue(artifactsOnly),
+                ArtifactsDestination = parse.GetValue(destination)!,
+                Host = parse.GetValue(host)!,
+                Port = portValue,
+                Workers = parse.GetValue(workers),
+                StaticPrefix = staticPrefixValue,
+                AllowedHosts = parse.GetValue(allowedHosts),
+                CorsAllowedOrigins = parse.GetValue(cors),
+                XFrameOptions = parse.GetValue(xfo)!,
+                DisableSecurityMiddleware = parse.GetValue(noSecurity),
+                AppName = parse.GetValue(appName),
+                ExposePrometheus = parse.GetValue(prometheus),
+                Dev = parse.GetValue(dev),
+            };
+            try
+            {
+                var app = await SharpflowServer.BuildAsync(options, ct: ct);
+                Console.Error.WriteLine($"Sharpflow {CliApp.Version} listening on http://{options.Host}:{options.Port} (store: {Sharpflow.Store.StoreUri.Parse(options.BackendStoreUri).Display})");
+                await app.RunAsync();
+                return 0;
+            }
+            catch (MlflowException e)
+            {
+                Console.Error.WriteLine($"Error: {e.Message}");
+                return 1;
+            }
+            catch (IOException e) when (e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                Console.Error.WriteLine($"Error: port {options.Port} on {options.Host} is already in use.");
+                return 1;
+            }
+        });
+        return cmd;
+    }
+}

@@ -1,0 +1,27 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Sharpflow.Server.Http;
+
+/// <summary>
+/// Registers an MLflow RPC once and serves it where MLflow does: /api/{v}.0/mlflow/... for clients and
+/// /ajax-api/{v}.0/mlflow/... for the UI.
+/// </summary>
+public static class MlflowRoutes
+{
+    public static readonly string[] Get = ["GET"];
+    public static readonly string[] Post = ["POST"];
+    public static readonly string[] GetPost = ["GET", "POST"];
+    public static readonly string[] Patch = ["PATCH"];
+    public static readonly string[] Delete = ["DELETE"];
+
+    public static void MapRpc(this IEndpointRouteBuilder app, string[] methods, string path, Delegate handler, int version = 2)
+    {
+        app.MapMethods($"/api/{version}.0/mlflow{path}", methods, handler);
+        app.MapMethods($"/ajax-api/{version}.0/mlflow{path}", methods, handler);
+    }
+
+    public static void MapAjaxOnly(this IEndpointRouteBuilder app, string[] methods, string path, Delegate handler, int version = 2) =>
+        app.MapMethods($"/ajax-api/{version}.0/mlflow{path}", methods, handler);
+}

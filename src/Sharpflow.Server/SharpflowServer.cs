@@ -1,0 +1,67 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Sharpflow.Server.Features.Experiments;
+using Sharpflow.Server.Features.Health;
+using Sharpflow.Server.Features.Metrics;
+using Sharpflow.Server.Features.Runs;
+using Sharpflow.Server.Http;
+using Sharpflow.Store;
+using Sharpflow.Store.Schema;
+using Sharpflow.Store.Sql;
+using Sharpflow.Store.Tracking;
+
+namespace Sharpflow.Server;
+
+/// <summary>Builds the Sharpflow web application: services, middleware and every feature's routes.</summary>
+public static class SharpflowServer
+{
+    public static async Task<WebApplication> BuildAsync(SharpflowOptions options, Action<ILoggingBuilder>? logging = null, CancellationToken ct = default)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        if (logging is not null) logging(builder.Logging);
+        else builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "yyyy-MM-dd HH:mm:ss "; })
+            .SetMinimumLevel(LogLevel.Warning).AddFilter("Sharpflow", LogLevel.Information);
+        builder.WebHost.UseKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = null;
+            k.AddServerHeader = false;
+        });
+        builder.WebHost.UseUrls($"http://{FormatHost(options.Host)}:{options.Port}");
+
+        var db = new SqlDatabase(StoreUri.Parse(options.BackendStoreUri));
+        var state = await SchemaInitializer.EnsureAsync(db, ct);
+        var store = new TrackingStore(db, options.EffectiveDefaultArtifactRoot);
+        await store.EnsureDefaultExperimentAsync(ct);
+
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(db);
+        builder.Services.AddSingleton(store);
+        builder.Services.AddRoutingCore();
+
+        var app = builder.Build();
+        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Sharpflow");
+        if (state == SchemaState.Newer)
+            log.LogWarning("The database schema is newer than MLflow 3.11's ({Head}); continuing, but newer features' data is ignored.", SchemaInitializer.HeadRevision);
+        app.Lifetime.ApplicationStopped.Register(() => db.DisposeAsync().AsTask().GetAwaiter().GetResult());
+        app.MapSharpflow(options);
+        return app;
+    }
+
+    private static string FormatHost(string host) => host.Contains(':') && !host.StartsWith('[') ? $"[{host}]" : host;
+
+    public static void MapSharpflow(this WebApplication app, SharpflowOptions options)
+    {
+        if (!string.IsNullOrEmpty(options.StaticPrefix)) app.UsePathBase(options.StaticPrefix);
+        app.UseMlflowStatusPages();
+        app.UseMlflowErrors();
+        app.UseRouting();
+        app.MapHealth();
+        app.MapExperiments();
+        app.MapRuns();
+        app.MapMetrics();
+    }
+}

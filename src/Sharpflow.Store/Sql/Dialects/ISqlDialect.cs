@@ -1,0 +1,40 @@
+using System.Data.Common;
+
+namespace Sharpflow.Store.Sql.Dialects;
+
+/// <summary>
+/// Everything that differs between SQLite and PostgreSQL, as named operations. No other file checks
+/// which database it talks to.
+/// </summary>
+public interface ISqlDialect
+{
+    DbKind Kind { get; }
+
+    /// <summary>Case-sensitive LIKE (SQLite gets PRAGMA case_sensitive_like per connection, as MLflow does).</summary>
+    string Like(string column, string parameter);
+
+    string ILike(string column, string parameter);
+
+    string RegexMatch(string column, string parameter);
+
+    /// <summary>ORDER BY expression that returns child rows in the order they were first written, or null.</summary>
+    string? InsertionOrder(string alias);
+
+    /// <summary>Commands run on every new connection.</summary>
+    string? ConnectionSetup { get; }
+
+    bool IsUniqueViolation(Exception e);
+
+    /// <summary>Lock contention or serialization failures that are safe to retry from the start.</summary>
+    bool IsRetryable(Exception e);
+
+    bool IsConnectionFailure(Exception e);
+
+    /// <summary>Turns a boolean column value into SQL for a comparison literal.</summary>
+    string True { get; }
+}
+
+public static class Dialects
+{
+    public static ISqlDialect For(DbKind kind) => kind == DbKind.Sqlite ? new SqliteDialect() : new PostgresDialect();
+}

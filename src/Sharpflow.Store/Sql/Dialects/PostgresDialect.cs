@@ -1,0 +1,28 @@
+using Npgsql;
+
+namespace Sharpflow.Store.Sql.Dialects;
+
+public sealed class PostgresDialect : ISqlDialect
+{
+    public DbKind Kind => DbKind.Postgres;
+
+    public string Like(string column, string parameter) => $"{column} LIKE {parameter}";
+
+    public string ILike(string column, string parameter) => $"{column} ILIKE {parameter}";
+
+    public string RegexMatch(string column, string parameter) => $"{column} ~ {parameter}";
+
+    // PostgreSQL has no stable insertion order; MLflow on PostgreSQL returns heap order too.
+    public string? InsertionOrder(string alias) => null;
+
+    public string? ConnectionSetup => null;
+
+    public bool IsUniqueViolation(Exception e) => e is PostgresException { SqlState: "23505" };
+
+    public bool IsRetryable(Exception e) => e is PostgresException { SqlState: "40001" or "40P01" };
+
+    public bool IsConnectionFailure(Exception e) =>
+        e is NpgsqlException { IsTransient: true } || e is PostgresException { SqlState: "57P01" or "57P02" or "57P03" or "08006" or "08001" };
+
+    public string True => "true";
+}

@@ -1,0 +1,29 @@
+using Microsoft.Data.Sqlite;
+
+namespace Sharpflow.Store.Sql.Dialects;
+
+public sealed class SqliteDialect : ISqlDialect
+{
+    public DbKind Kind => DbKind.Sqlite;
+
+    public string Like(string column, string parameter) => $"{column} LIKE {parameter}";
+
+    // SQLAlchemy renders ilike as lower(x) LIKE lower(y) on SQLite.
+    public string ILike(string column, string parameter) => $"lower({column}) LIKE lower({parameter})";
+
+    public string RegexMatch(string column, string parameter) => $"{column} REGEXP {parameter}";
+
+    public string? InsertionOrder(string alias) => $"{alias}.rowid";
+
+    public string? ConnectionSetup =>
+        "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 20000; PRAGMA case_sensitive_like = true; PRAGMA synchronous = NORMAL;";
+
+    public bool IsUniqueViolation(Exception e) =>
+        e is SqliteException { SqliteErrorCode: 19 } s && (s.SqliteExtendedErrorCode is 2067 or 1555);
+
+    public bool IsRetryable(Exception e) => e is SqliteException { SqliteErrorCode: 5 or 6 };
+
+    public bool IsConnectionFailure(Exception e) => e is SqliteException { SqliteErrorCode: 14 or 26 };
+
+    public string True => "1";
+}

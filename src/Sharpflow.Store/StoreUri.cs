@@ -1,0 +1,128 @@
+using Microsoft.Data.Sqlite;
+using Npgsql;
+using Sharpflow.Core.Errors;
+
+namespace Sharpflow.Store;
+
+public enum DbKind { Sqlite, Postgres }
+
+/// <summary>A backend store URI as MLflow users write it, turned into a provider connection string.</summary>
+public sealed record StoreUri(DbKind Kind, string ConnectionString, string Display)
+{
+    public static StoreUri Parse(string uri)
+    {
+        if (string.IsNullOrWhiteSpace(uri)) throw Bad(uri, "the URI is empty");
+        var schemeEnd = uri.IndexOf("://", StringComparison.Ordinal);
+        if (schemeEnd < 0) throw Bad(uri, "expected <dialect>://..., e.g. sqlite:///mlflow.db or postgresql://user:pw@host/db");
+        var scheme = uri[..schemeEnd].ToLowerInvariant();
+        var dialect = scheme.Split('+')[0];
+        return dialect switch
+        {
+            "sqlite" => ParseSqlite(uri, uri[(schemeEnd + 3)..]),
+            "postgresql" or "postgres" => ParsePostgres(uri, uri[(schemeEnd + 3)..]),
+            _ => throw Bad(uri, $"unsupported database dialect '{dialect}' (supported: sqlite, postgresql)"),
+        };
+    }
+
+    private static StoreUri ParseSqlite(string uri, string rest)
+    {
+        // sqlite:///relative.db -> rest "/relative.db"; sqlite:////abs.db -> rest "//abs.db".
+        if (rest.Length == 0 || rest == "/" || rest.StartsWith("/:memory:", StringComparison.Ordinal))
+            throw Bad(uri, "in-memory SQLite is not supported by a server; give a file path such as sqlite:///mlflow.db");
+        if (!rest.StartsWith('/')) throw Bad(uri, "SQLite URIs have no host: use sqlite:///relative.db or sqlite:////absolute/path.db");
+        var path = rest[1..];
+        var query = path.IndexOf('?');
+        if (query >= 0) path = path[..query];
+        path = Uri.UnescapeDataString(path);
+        var full = Path.GetFullPath(path);
+        var builder = new SqliteConnectionStringBuilder
+        {
+            DataSource = full,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Default,
+            Pooling = true,
+            DefaultTimeout = 30,
+        };
+        return new StoreUri(DbKind.Sqlite, builder.ToString(), "sqlite:///" + full);
+    }
+
+    private static StoreUri ParsePostgres(string uri, string rest)
+    {
+        string? query = null;
+        var q = rest.IndexOf('?');
+        if (q >= 0)
+        {
+            query = rest[(q + 1)..];
+            rest = rest[..q];
+        }
+        var at = rest.LastIndexOf('@');
+        string? user = null, password = null;
+        var hostPart = rest;
+        if (at >= 0)
+        {
+            var userInfo = rest[..at];
+            hostPart = rest[(at + 1)..];
+            var colon = userInfo.IndexOf(':');
+            user = Uri.UnescapeDataString(colon >= 0 ? userInfo[..colon] : userInfo);
+            password = colon >= 0 ? Uri.UnescapeDataString(userInfo[(colon + 1)..]) : null;
+        }
+        var slash = hostPart.IndexOf('/');
+        var hostPort = slash >= 0 ? hostPart[..slash] : hostPart;
+        var database = slash >= 0 ? Uri.UnescapeDataString(hostPart[(slash + 1)..]) : "";
+        if (database.Length == 0) throw Bad(uri, "no database name: expected postgresql://user:password@host:port/database");
+
+        var b = new NpgsqlConnectionStringBuilder { Database = database, Username = user, Password = password };
+        if (hostPort.Length > 0)
+        {
+            var portSep = hostPort.LastIndexOf(':');
+            if (portSep > 0 && !hostPort.EndsWith(']'))
+            {
+                b.Host = hostPort[..portSep].Trim('[', ']');
+                if (!int.TryParse(hostPort[(portSep + 1)..], out var port)) throw Bad(uri, $"invalid port '{hostPort[(portSep + 1)..]}'");
+                b.Port = port;
+            }
+            else b.Host = hostPort.Trim('[', ']');
+        }
+        foreach (var pair in (query ?? "").Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var eq = pair.IndexOf('=');
+            var key = Uri.UnescapeDataString(eq >= 0 ? pair[..eq] : pair).ToLowerInvariant();
+            var value = eq >= 0 ? Uri.UnescapeDataString(pair[(eq + 1)..].Replace('+', ' ')) : "";
+            switch (key)
+            {
+                // Cloud SQL's Unix socket: ?host=/cloudsql/project:region:instance (a directory).
+                case "host": b.Host = value; break;
+                case "port": b.Port = int.Parse(value); break;
+                case "sslmode": b.SslMode = Enum.Parse<SslMode>(value.Replace("-", ""), ignoreCase: true); break;
+                case "user": b.Username = value; break;
+                case "password": b.Password = value; break;
+                case "connect_timeout": b.Timeout = int.Parse(value); break;
+                case "application_name": b.ApplicationName = value; break;
+                default: break; // libpq options Npgsql has no use for are ignored, as psycopg2 would pass them through.
+            }
+        }
+        if (string.IsNullOrEmpty(b.Host)) b.Host = "localhost";
+        if (b.Password is null)
+        {
+            var envPassword = Environment.GetEnvironmentVariable("PGPASSWORD");
+            if (!string.IsNullOrEmpty(envPassword)) b.Password = envPassword;
+        }
+        b.Timeout = b.Timeout == 15 ? 10 : b.Timeout;
+        b.MaxPoolSize = int.TryParse(Environment.GetEnvironmentVariable("SHARPFLOW_DB_POOL_SIZE"), out var pool) ? pool : 50;
+        var display = $"postgresql://{user}@{(b.Host.StartsWith('/') ? "(socket " + b.Host + ")" : b.Host + ":" + b.Port)}/{database}";
+        return new StoreUri(DbKind.Postgres, b.ToString(), display);
+    }
+
+    private static MlflowException Bad(string uri, string why) =>
+        MlflowException.InvalidParameter($"Invalid backend store URI '{Redact(uri)}': {why}.");
+
+    public static string Redact(string uri)
+    {
+        var at = uri.LastIndexOf('@');
+        var start = uri.IndexOf("://", StringComparison.Ordinal);
+        if (at < 0 || start < 0 || at < start) return uri;
+        var userInfo = uri[(start + 3)..at];
+        var colon = userInfo.IndexOf(':');
+        return colon < 0 ? uri : uri[..(start + 3)] + userInfo[..colon] + ":***" + uri[at..];
+    }
+}

@@ -1,0 +1,264 @@
+using System.Data.Common;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Sharpflow.Core.Entities;
+using Sharpflow.Core.Errors;
+using Sharpflow.Core.Validation;
+using Sharpflow.Store.Sql;
+
+namespace Sharpflow.Store.Tracking;
+
+public sealed partial class TrackingStore
+{
+    // SQL has no infinities: MLflow stores ±Inf as ±double.MaxValue and NaN as 0 with is_nan set.
+    private static (bool IsNan, double Value) Sanitize(double v) =>
+        double.IsNaN(v) ? (true, 0d) : double.IsPositiveInfinity(v) ? (false, double.MaxValue)
+        : double.IsNegativeInfinity(v) ? (false, double.MinValue) : (false, v);
+
+    public async Task LogParamAsync(string runId, string key, string? value, CancellationToken ct = default)
+    {
+        var param = TrackingValidation.Param(key, value);
+        await Db.WriteAsync(async (c, tx) =>
+        {
+            await GetActiveRunAsync(c, tx, runId, ct);
+            var existing = await c.Sql("SELECT value FROM params WHERE run_uuid = @id AND key = @k", tx)
+                .P("@id", runId).P("@k", param.Key).ListAsync(r => r.Str(0), ct);
+            if (existing.Count > 0)
+            {
+                if (existing[0] != param.Value)
+                    throw MlflowException.InvalidParameter(
+                        $"Changing param values is not allowed. Param with key='{param.Key}' was already logged with value='{existing[0]}' " +
+                        $"for run ID='{runId}'. Attempted logging new value '{param.Value}'.");
+                return;
+            }
+            await c.Sql("INSERT INTO params (key, value, run_uuid) VALUES (@k, @v, @id)", tx)
+                .P("@k", param.Key).P("@v", param.Value ?? "").P("@id", runId).ExecAsync(ct);
+        }, ct);
+    }
+
+    public async Task SetTagAsync(string runId, string key, string? value, CancellationToken ct = default)
+    {
+        var tag = TrackingValidation.RunTag(key, value);
+        await Db.WriteAsync(async (c, tx) =>
+        {
+            await GetActiveRunAsync(c, tx, runId, ct);
+            await UpsertTagsAsync(c, tx, runId, [tag], ct);
+        }, ct);
+    }
+
+    public Task DeleteTagAsync(string runId, string key, CancellationToken ct = default) =>
+        Db.WriteAsync(async (c, tx) =>
+        {
+            await GetActiveRunAsync(c, tx, runId, ct);
+            var n = await c.Sql("DELETE FROM tags WHERE run_uuid = @id AND key = @k", tx).P("@id", runId).P("@k", key).ExecAsync(ct);
+            if (n == 0) throw MlflowException.NotFound($"No tag with name: {key} in run with id {runId}");
+        }, ct);
+
+    /// <summary>One multi-row upsert; mlflow.runName also renames the run, as MLflow's set_tag does.</summary>
+    private async Task UpsertTagsAsync(DbConnection c, DbTransaction tx, string runId, IReadOnlyList<KeyValue> tags, CancellationToken ct)
+    {
+        if (tags.Count == 0) return;
+        var deduped = DedupeLast(tags.ToList());
+        var cmd = c.Sql("", tx);
+        var sb = new StringBuilder("INSERT INTO tags (key, value, run_uuid) VALUES ");
+        for (var i = 0; i < deduped.Count; i++)
+        {
+            if (i > 0) sb.Append(", ");
+            sb.Append($"(@k{i}, @v{i}, @run)");
+            cmd.P($"@k{i}", deduped[i].Key).P($"@v{i}", deduped[i].Value);
+        }
+        sb.Append(" ON CONFLICT (key, run_uuid) DO UPDATE SET value = excluded.value");
+        cmd.CommandText = sb.ToString();
+        cmd.P("@run", runId);
+        await cmd.ExecAsync(ct);
+        var runName = deduped.LastOrDefault(t => t.Key == MlflowTags.RunName);
+        if (runName is not null)
+            await c.Sql("UPDATE runs SET name = @n WHERE run_uuid = @id", tx).P("@n", runName.Value).P("@id", runId).ExecAsync(ct);
+    }
+
+    public Task LogMetricAsync(string runId, Metric metric, CancellationToken ct = default)
+    {
+        TrackingValidation.Metric(metric);
+        return Db.WriteAsync(async (c, tx) =>
+        {
+            await GetActiveRunAsync(c, tx, runId, ct);
+            await InsertMetricsAsync(c, tx, runId, [metric], ct);
+        }, ct);
+    }
+
+    /// <summary>log-batch: validated up front, then params, metrics and tags in one transaction (all or nothing).</summary>
+    public async Task LogBatchAsync(string runId, IReadOnlyList<Metric> metrics, IReadOnlyList<KeyValue> parameters,
+        IReadOnlyList<KeyValue> tags, CancellationToken ct = default)
+    {
+        TrackingValidation.RunId(runId);
+        for (var i = 0; i < metrics.Count; i++) TrackingValidation.Metric(metrics[i], $"metrics[{i}]");
+        var validParams = parameters.Select((p, i) => TrackingValidation.Param(p.Key, p.Value, $"params[{i}]")).ToList();
+        var validTags = tags.Select((t, i) => TrackingValidation.RunTag(t.Key, t.Value, $"tags[{i}]")).ToList();
+        TrackingValidation.BatchLogLimits(metrics.Count, validParams.Count, validTags.Count);
+        TrackingValidation.ParamKeysUnique(validParams);
+
+        await Db.WriteAsync(async (c, tx) =>
+        {
+            await GetActiveRunAsync(c, tx, runId, ct);
+            await InsertParamsAsync(c, tx, runId, validParams, ct);
+            await InsertMetricsAsync(c, tx, runId, metrics, ct);
+            await UpsertTagsAsync(c, tx, runId, validTags, ct);
+        }, ct);
+    }
+
+    private static async Task InsertParamsAsync(DbConnection c, DbTransaction tx, string runId, List<KeyValue> parameters, CancellationToken ct)
+    {
+        if (parameters.Count == 0) return;
+        var lookup = c.Sql("", tx);
+        var keys = lookup.InList("k", parameters.Select(p => p.Key).ToList());
+        lookup.CommandText = $"SELECT key, value FROM params WHERE run_uuid = @run AND key IN ({keys})";
+        lookup.P("@run", runId);
+        var existing = (await lookup.ListAsync(r => (r.GetString(0), r.Str(1)), ct)).ToDictionary(x => x.Item1, x => x.Item2);
+        var conflicts = parameters.Where(p => existing.TryGetValue(p.Key, out var old) && old != p.Value).ToList();
+        if (conflicts.Count > 0)
+        {
+            var repr = "[" + string.Join(", ", conflicts.Select(p =>
+                $"{{'key': {PyRepr.Str(p.Key)}, 'old_value': {PyRepr.Str(existing[p.Key] ?? "")}, 'new_value': {PyRepr.Str(p.Value ?? "")}}}")) + "]";
+            throw MlflowException.InvalidParameter($"Changing param values is not allowed. Params were already logged='{repr}' for run ID='{runId}'.");
+        }
+        var fresh = parameters.Where(p => !existing.ContainsKey(p.Key)).ToList();
+        if (fresh.Count == 0) return;
+        var cmd = c.Sql("", tx);
+        var sb = new StringBuilder("INSERT INTO params (key, value, run_uuid) VALUES ");
+        for (var i = 0; i < fresh.Count; i++)
+        {
+            if (i > 0) sb.Append(", ");
+            sb.Append($"(@k{i}, @v{i}, @run)");
+            cmd.P($"@k{i}", fresh[i].Key).P($"@v{i}", fresh[i].Value ?? "");
+        }
+        cmd.CommandText = sb.ToString();
+        cmd.P("@run", runId);
+        await cmd.ExecAsync(ct);
+    }
+
+    /// <summary>
+    /// Appends history rows (exact duplicates ignored, as MLflow's primary key makes them) and moves
+    /// latest_metrics forward where a point is newer by (step, timestamp, value).
+    /// </summary>
+    private static async Task InsertMetricsAsync(DbConnection c, DbTransaction tx, string runId, IReadOnlyList<Metric> metrics, CancellationToken ct)
+    {
+        if (metrics.Count == 0) return;
+        var rows = metrics.Select(m => (m.Key, San: Sanitize(m.Value), m.Timestamp, m.Step)).ToList();
+        const int chunk = 500;
+        for (var start = 0; start < rows.Count; start += chunk)
+        {
+            var part = rows.Skip(start).Take(chunk).ToList();
+            var cmd = c.Sql("", tx);
+            var sb = new StringBuilder("INSERT INTO metrics (key, value, timestamp, run_uuid, step, is_nan) VALUES ");
+            for (var i = 0; i < part.Count; i++)
+            {
+                if (i > 0) sb.Append(", ");
+                sb.Append($"(@k{i}, @v{i}, @t{i}, @run, @s{i}, @n{i})");
+                cmd.P($"@k{i}", part[i].Key).P($"@v{i}", part[i].San.Value).P($"@t{i}", part[i].Timestamp)
+                    .P($"@s{i}", part[i].Step).P($"@n{i}", part[i].San.IsNan);
+            }
+            sb.Append(" ON CONFLICT DO NOTHING");
+            cmd.CommandText = sb.ToString();
+            cmd.P("@run", runId);
+            await cmd.ExecAsync(ct);
+        }
+
+        // Newest point per key within this batch, keys in first-seen order.
+        var latest = new List<(string Key, (bool IsNan, double Value) San, long Timestamp, long Step)>();
+        foreach (var row in rows)
+        {
+            var i = latest.FindIndex(x => x.Key == row.Key);
+            if (i < 0) latest.Add(row);
+            else if (IsNewer(row.Step, row.Timestamp, row.San.Value, latest[i].Step, latest[i].Timestamp, latest[i].San.Value)) latest[i] = row;
+        }
+        for (var start = 0; start < latest.Count; start += chunk)
+        {
+            var part = latest.Skip(start).Take(chunk).ToList();
+            var cmd = c.Sql("", tx);
+            var sb = new StringBuilder("INSERT INTO latest_metrics (key, value, timestamp, step, is_nan, run_uuid) VALUES ");
+            for (var i = 0; i < part.Count; i++)
+            {
+                if (i > 0) sb.Append(", ");
+                sb.Append($"(@k{i}, @v{i}, @t{i}, @s{i}, @n{i}, @run)");
+                cmd.P($"@k{i}", part[i].Key).P($"@v{i}", part[i].San.Value).P($"@t{i}", part[i].Timestamp)
+                    .P($"@s{i}", part[i].Step).P($"@n{i}", part[i].San.IsNan);
+            }
+            sb.Append(" ON CONFLICT (key, run_uuid) DO UPDATE SET value = excluded.value, timestamp = excluded.timestamp, " +
+                      "step = excluded.step, is_nan = excluded.is_nan " +
+                      "WHERE excluded.step > latest_metrics.step OR (excluded.step = latest_metrics.step AND " +
+                      "(excluded.timestamp > latest_metrics.timestamp OR (excluded.timestamp = latest_metrics.timestamp AND excluded.value > latest_metrics.value)))");
+            cmd.CommandText = sb.ToString();
+            cmd.P("@run", runId);
+            await cmd.ExecAsync(ct);
+        }
+    }
+
+    private static bool IsNewer(long step, long ts, double value, long oStep, long oTs, double oValue) =>
+        step != oStep ? step > oStep : ts != oTs ? ts > oTs : value > oValue;
+
+    public async Task LogInputsAsync(string runId, IReadOnlyList<DatasetInput> datasets, IReadOnlyList<ModelInput> models, CancellationToken ct = default)
+    {
+        TrackingValidation.RunId(runId);
+        TrackingValidation.DatasetInputs(datasets);
+        await Db.WriteAsync(async (c, tx) =>
+        {
+            var run = await GetActiveRunAsync(c, tx, runId, ct);
+            var experimentId = long.Parse(run.ExperimentId);
+            var unique = new List<DatasetInput>();
+            foreach (var d in datasets)
+                if (!unique.Any(u => u.Dataset.Name == d.Dataset.Name && u.Dataset.Digest == d.Dataset.Digest)) unique.Add(d);
+            foreach (var input in unique)
+            {
+                var ds = input.Dataset;
+                var uuid = (string?)await c.Sql("SELECT dataset_uuid FROM datasets WHERE experiment_id = @e AND name = @n AND digest = @d", tx)
+                    .P("@e", experimentId).P("@n", ds.Name).P("@d", ds.Digest).ScalarAsync(ct);
+                if (uuid is null)
+                {
+                    uuid = Guid.NewGuid().ToString("N");
+                    await c.Sql("INSERT INTO datasets (dataset_uuid, experiment_id, name, digest, dataset_source_type, dataset_source, dataset_schema, dataset_profile) " +
+                                "VALUES (@u, @e, @n, @d, @st, @s, @sc, @p)", tx)
+                        .P("@u", uuid).P("@e", experimentId).P("@n", ds.Name).P("@d", ds.Digest).P("@st", ds.SourceType)
+                        .P("@s", ds.Source).P("@sc", ds.Schema).P("@p", ds.Profile).ExecAsync(ct);
+                }
+                var exists = await c.Sql("SELECT COUNT(*) FROM inputs WHERE source_type = 'DATASET' AND source_id = @u AND destination_type = 'RUN' AND destination_id = @r", tx)
+                    .P("@u", uuid).P("@r", runId).ScalarAsync(ct);
+                if (Convert.ToInt64(exists) > 0) continue;
+                var inputUuid = Guid.NewGuid().ToString("N");
+                await c.Sql("INSERT INTO inputs (input_uuid, source_type, source_id, destination_type, destination_id, step) VALUES (@i, 'DATASET', @u, 'RUN', @r, 0)", tx)
+                    .P("@i", inputUuid).P("@u", uuid).P("@r", runId).ExecAsync(ct);
+                foreach (var tag in input.Tags)
+                    await c.Sql("INSERT INTO input_tags (input_uuid, name, value) VALUES (@i, @n, @v) ON CONFLICT DO NOTHING", tx)
+                        .P("@i", inputUuid).P("@n", tag.Key).P("@v", tag.Value).ExecAsync(ct);
+            }
+            foreach (var model in models)
+                await c.Sql("INSERT INTO inputs (input_uuid, source_type, source_id, destination_type, destination_id, step) " +
+                            "VALUES (@i, 'RUN_INPUT', @r, 'MODEL_INPUT', @m, 0) ON CONFLICT DO NOTHING", tx)
+                    .P("@i", Guid.NewGuid().ToString("N")).P("@r", runId).P("@m", model.ModelId).ExecAsync(ct);
+        }, ct);
+    }
+
+    public Task LogOutputsAsync(string runId, IReadOnlyList<ModelOutput> models, CancellationToken ct = default) =>
+        Db.WriteAsync(async (c, tx) =>
+        {
+            await GetActiveRunAsync(c, tx, runId, ct);
+            foreach (var model in models)
+                await c.Sql("INSERT INTO inputs (input_uuid, source_type, source_id, destination_type, destination_id, step) " +
+                            "VALUES (@i, 'RUN_OUTPUT', @r, 'MODEL_OUTPUT', @m, @s) ON CONFLICT DO NOTHING", tx)
+                    .P("@i", Guid.NewGuid().ToString("N")).P("@r", runId).P("@m", model.ModelId).P("@s", model.Step).ExecAsync(ct);
+        }, ct);
+
+    /// <summary>Appends the model's tag dictionary to the run's mlflow.log-model.history tag.</summary>
+    public Task RecordLoggedModelAsync(string runId, JsonObject modelDict, CancellationToken ct = default) =>
+        Db.WriteAsync(async (c, tx) =>
+        {
+            await GetActiveRunAsync(c, tx, runId, ct);
+            var previous = (string?)await c.Sql("SELECT value FROM tags WHERE run_uuid = @r AND key = @k", tx)
+                .P("@r", runId).P("@k", MlflowTags.LoggedModels).ScalarAsync(ct);
+            var list = previous is null ? new JsonArray() : JsonNode.Parse(previous) as JsonArray ?? new JsonArray();
+            list.Add(modelDict.DeepClone());
+            var value = PyJson.Dumps(list);
+            TrackingValidation.RunTag(MlflowTags.LoggedModels, value);
+            await UpsertTagsAsync(c, tx, runId, [new KeyValue(MlflowTags.LoggedModels, value)], ct);
+        }, ct);
+}
