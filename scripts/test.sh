@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Runs every Sharpflow test: unit and HTTP suites (SQLite and PostgreSQL) and the MLflow replay corpus.
+# Starts a throwaway PostgreSQL when SHARPFLOW_TEST_PG is not set.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+SHARED=${SHARPFLOW_SHARED_DIR:-$(cd "$ROOT/.." && pwd)/shared}
+export SHARPFLOW_SHARED_DIR="$SHARED"
+
+PG_DIR=""
+cleanup() { if [ -n "$PG_DIR" ]; then bash "$ROOT/scripts/pg-test-cluster.sh" stop "$PG_DIR" >/dev/null 2>&1 || true; fi; }
+trap cleanup EXIT
+if [ -z "${SHARPFLOW_TEST_PG:-}" ]; then
+  PG_DIR=$(mktemp -d /tmp/sharpflow-pg.XXXXXX)
+  PG_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  SHARPFLOW_TEST_PG=$(bash "$ROOT/scripts/pg-test-cluster.sh" start "$PG_DIR" "$PG_PORT")
+  export SHARPFLOW_TEST_PG
+fi
+echo "PostgreSQL for tests: $SHARPFLOW_TEST_PG"
+
+dotnet build Sharpflow.slnx -c Release -nologo -clp:ErrorsOnly
+
+passed=0; failed=0; status=0
+for proj in tests/*/*.csproj; do
+  name=$(basename "$proj" .csproj)
+  trx="$ROOT/TestResults/$name.trx"
+  if dotnet test "$proj" -c Release --no-build -nologo --logger "trx;LogFileName=$trx" 2>&1 | tee "/tmp/$name.log" | grep -E "Passed!|Failed!|error|Failed " ; then :; fi
+  line=$(grep -E "(Passed|Failed)!" "/tmp/$name.log" | tail -1 || true)
+  p=$(echo "$line" | sed -nE 's/.*Passed: *([0-9]+).*/\1/p'); f=$(echo "$line" | sed -nE 's/.*Failed: *([0-9]+),.*/\1/p')
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+  if [ -z "$line" ] || [ "${f:-0}" != "0" ]; then status=1; [ -z "$line" ] && failed=$((failed + 1)); fi
+done
+
+if python3 tests/replay/run_replay.py --server "$ROOT/src/Sharpflow.Cli/bin/Release/net10.0/sharpflow" --shared "$SHARED"; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1)); status=1
+fi
+echo "$passed passed, $failed failed"
+exit $status
