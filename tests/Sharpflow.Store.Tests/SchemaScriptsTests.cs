@@ -6,7 +6,7 @@ public sealed class SchemaScriptsTests
 {
     [Fact]
     public void Head_revision_is_the_fixtures_alembic_head() =>
-        Assert.Equal(SharedFixtures.Read("alembic-head.txt").Trim(), SchemaScripts.HeadRevision);
+        Assert.Equal(SchemaScripts.HeadRevision, SharedFixtures.Read("alembic-head.txt").Trim());
 
     [Theory]
     [InlineData("sqlite")]

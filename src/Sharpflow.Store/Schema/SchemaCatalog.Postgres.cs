@@ -179,7 +179,8 @@ public sealed partial class SchemaCatalog
                 SELECT p.proname::text || '(' || pg_get_function_identity_arguments(p.oid) || ')',
                        CASE p.prokind WHEN 'p' THEN 'PROCEDURE' WHEN 'a' THEN 'AGGREGATE' WHEN 'w' THEN 'WINDOW'
                                       ELSE 'RETURNS ' || pg_get_function_result(p.oid) END
-                         || ' LANGUAGE ' || l.lanname::text || ' ' || p.provolatile::text,
+                         || ' LANGUAGE ' || l.lanname::text
+                         || CASE p.provolatile WHEN 'i' THEN ' IMMUTABLE' WHEN 's' THEN ' STABLE' ELSE ' VOLATILE' END,
                        p.prosrc
                 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang
                 WHERE n.nspname = @schema

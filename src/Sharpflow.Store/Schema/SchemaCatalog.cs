@@ -151,6 +151,7 @@ public sealed partial class SchemaCatalog
         if (!string.Equals(Dialect, other.Dialect, StringComparison.Ordinal))
             diff.Add($"dialect: {thisName} = {Dialect} | {otherName} = {other.Dialect} (catalogs of different dialects never match)");
 
+        var width = Math.Max(thisName.Length, otherName.Length) + 1;
         var mine = Facts();
         var theirs = other.Facts();
         foreach (var key in mine.Keys.Union(theirs.Keys).OrderBy(k => k, StringComparer.Ordinal))
@@ -159,7 +160,7 @@ public sealed partial class SchemaCatalog
             var inTheirs = theirs.TryGetValue(key, out var b);
             if (inMine && inTheirs)
             {
-                if (a != b) diff.Add($"differs: {key}\n    {thisName}:  {a}\n    {otherName}: {b}");
+                if (a != b) diff.Add($"differs: {key}\n    {(thisName + ":").PadRight(width)} {a}\n    {(otherName + ":").PadRight(width)} {b}");
             }
             else if (!IsPartOfOneSidedTable(key, inMine ? mine : theirs, inMine ? theirs : mine))
             {

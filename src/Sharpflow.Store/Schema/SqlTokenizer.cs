@@ -162,8 +162,9 @@ internal static class SqlTokenizer
 
     private static bool NeedsSpace(SqlToken previous, SqlToken current)
     {
-        if (previous.IsSymbol("(") || previous.IsSymbol(".") || previous.IsSymbol("::")) return false;
-        if (current.IsSymbol(")") || current.IsSymbol(",") || current.IsSymbol(".") || current.IsSymbol("::")) return false;
+        if (previous.IsSymbol("(") || previous.IsSymbol("[") || previous.IsSymbol(".") || previous.IsSymbol("::")) return false;
+        if (current.IsSymbol("]") || (current.IsSymbol("[") && previous.Kind == SqlTokenKind.Word)) return false;
+        if (current.IsSymbol(")") || current.IsSymbol(",") || current.IsSymbol(";") || current.IsSymbol(".") || current.IsSymbol("::")) return false;
         // Function calls and type arguments: lower(x), varchar(20). Keywords before a
         // parenthesis (IN (...), AS (...)) keep their space.
         if (current.IsSymbol("(") && previous.Kind is SqlTokenKind.Word or SqlTokenKind.QuotedIdentifier)

@@ -12,7 +12,7 @@ public sealed partial class TrackingStore
     public Task<Page<Metric>> GetMetricHistoryAsync(string runId, string metricKey, int? maxResults, long offset, CancellationToken ct = default) =>
         Db.ReadAsync(async c =>
         {
-            await GetRunInfoAsync(c, null, runId, ct);
+            // MLflow answers an empty history (not 404) for an unknown run.
             var cmd = c.Sql($"{MetricSelect} FROM metrics m WHERE m.run_uuid = @r AND m.key = @k ORDER BY m.timestamp, m.step, m.value" +
                             (maxResults is null ? " LIMIT -1 OFFSET @o".Replace("LIMIT -1", Db.Dialect.Kind == DbKind.Sqlite ? "LIMIT -1" : "LIMIT ALL") : " LIMIT @l OFFSET @o"))
                 .P("@r", runId).P("@k", metricKey).P("@o", offset);
