@@ -62,6 +62,7 @@ CREATE TABLE runs (
         REFERENCES experiments (experiment_id)
 );
 
+-- Every column is in the primary key (MLflow drops exact duplicates before inserting).
 -- Unlike SQLite, booleans are native here, so there is no is_nan IN (0, 1) check.
 CREATE TABLE metrics (
     key         character varying(250) NOT NULL,

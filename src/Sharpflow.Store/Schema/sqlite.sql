@@ -63,7 +63,8 @@ CREATE TABLE runs (
     CHECK (status IN ('SCHEDULED', 'FAILED', 'FINISHED', 'RUNNING', 'KILLED'))
 );
 
--- Every column is in the primary key, so a metric point is only ever inserted, never updated.
+-- Every column is in the primary key: re-logging an identical point violates it, and MLflow
+-- then drops the duplicates and inserts the rest. NaN is stored as value 0 with is_nan = 1.
 CREATE TABLE metrics (
     "key"     VARCHAR(250) NOT NULL,
     value     FLOAT        NOT NULL,
