@@ -14,9 +14,30 @@ internal sealed record RawComparison(SqlGroup Node, IReadOnlyList<SqlNode> Parts
 /// </summary>
 internal static class FilterParser
 {
+    /// <summary>
+    /// Bracket nesting beyond which MLflow's tokenizer runs out of Python stack and MLflow
+    /// reports "Error on parsing ...". The exact depth depends on the server's stack; ~980 in
+    /// isolation, a little less behind the web framework.
+    /// </summary>
+    public const int MaxNesting = 900;
+
+    /// <summary>Raised for inputs nested deeper than <see cref="MaxNesting"/>; entry points turn it into MLflow's message.</summary>
+    public sealed class TooDeepException() : Exception("maximum recursion depth exceeded");
+
     public static ParsedStatements Parse(string text)
     {
-        var statements = Split(FilterLexer.Tokenize(text));
+        var tokens = FilterLexer.Tokenize(text);
+        var depth = 0;
+        foreach (var t in tokens)
+        {
+            depth += t.Matches(TokenKind.Punctuation, "(") || t.Matches(TokenKind.Punctuation, "[") ? 1
+                : t.Matches(TokenKind.Punctuation, ")") || t.Matches(TokenKind.Punctuation, "]") ? -1 : 0;
+            if (depth > MaxNesting)
+            {
+                throw new TooDeepException();
+            }
+        }
+        var statements = Split(tokens);
         foreach (var statement in statements)
         {
             SqlGrouping.Group(statement);
@@ -128,34 +149,5 @@ internal static class FilterParser
             }
         }
         return (comparisons, invalid);
-    }
-
-    /// <summary>
-    /// The single sort key of an order_by clause: the statement must be exactly one
-    /// identifier (possibly carrying its ASC/DESC), with no surrounding whitespace.
-    /// Returns null when MLflow would answer "Could not be parsed".
-    /// </summary>
-    public static string? OrderByToken(string clause)
-    {
-        var parsed = Parse(clause).Statements;
-        if (parsed.Count != 1)
-        {
-            return null;
-        }
-        var children = parsed[0].Children;
-        if (children.Count == 1 && children[0].IsGroupOf(GroupKind.Identifier))
-        {
-            return children[0].Text;
-        }
-        if (children.Count == 1 && children[0].Matches(TokenKind.NameBuiltin, "timestamp"))
-        {
-            return "timestamp";
-        }
-        if (children.Count >= 2 && children[0].Matches(TokenKind.NameBuiltin, "timestamp")
-            && children.Skip(1).SkipLast(1).All(c => c.IsWhitespace) && children[^1].IsToken(TokenKind.KeywordOrder))
-        {
-            return "timestamp " + children[^1].Text;
-        }
-        return null;
     }
 }

@@ -113,9 +113,9 @@ internal static class PythonRepr
         {
             return d > 0 ? "inf" : "-inf";
         }
+        // Shortest digits that round-trip, as Python's repr picks them.
         var r = d.ToString("E16", CultureInfo.InvariantCulture);
-        // Shortest digits that round-trip: try increasing precision.
-        for (var p = 0; p <= 16; p++)
+        for (var p = 0; p < 16; p++)
         {
             var candidate = d.ToString("E" + p, CultureInfo.InvariantCulture);
             if (double.Parse(candidate, CultureInfo.InvariantCulture) == d)
