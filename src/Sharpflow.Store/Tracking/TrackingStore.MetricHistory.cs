@@ -1,5 +1,6 @@
 using Sharpflow.Core.Entities;
 using Sharpflow.Core.Errors;
+using Sharpflow.Core.Search;
 using Sharpflow.Store.Sql;
 
 namespace Sharpflow.Store.Tracking;
@@ -22,7 +23,7 @@ public sealed partial class TrackingStore
             if (maxResults is not null && rows.Count == maxResults + 1)
             {
                 rows.RemoveAt(rows.Count - 1);
-                token = PageTokens.Create(offset + maxResults.Value);
+                token = PageToken.Encode(offset + maxResults.Value);
             }
             return new Page<Metric>(rows, token);
         }, ct);

@@ -4,6 +4,7 @@ using Sharpflow.Core.Errors;
 using Sharpflow.Core.Validation;
 using Sharpflow.Server.Contracts;
 using Sharpflow.Server.Http;
+using Sharpflow.Core.Search;
 using Sharpflow.Store.Tracking;
 using static Sharpflow.Server.Http.MlflowRoutes;
 using M = Sharpflow.Server.Http.TrackingMessages;
@@ -26,7 +27,7 @@ public static class MetricsEndpoints
         var maxResults = r.GetInt64("max_results");
         if (maxResults is < 1 or > MlflowLimits.MaxMetricHistoryPage && maxResults is not null)
             maxResults = Math.Clamp(maxResults.Value, 1, MlflowLimits.MaxMetricHistoryPage);
-        var offset = PageTokens.ParseOffset(r.GetString("page_token"));
+        var offset = PageToken.Decode(r.GetString("page_token"));
         var page = await store.GetMetricHistoryAsync(r.RunId(), r.GetStringOrEmpty("metric_key"), (int?)maxResults, offset, http.RequestAborted);
         var metrics = page.Items.Count == 0 ? null : page.Items.Select(m => MetricJson.From(m)).ToList();
         return Reply.Json(new MetricsResponse(metrics, page.NextPageToken), SharpflowJsonContext.Default.MetricsResponse);
