@@ -31,10 +31,14 @@ for proj in tests/*/*.csproj; do
   if [ -z "$line" ] || [ "${f:-0}" != "0" ]; then status=1; [ -z "$line" ] && failed=$((failed + 1)); fi
 done
 
-if python3 tests/replay/run_replay.py --server "$ROOT/src/Sharpflow.Cli/bin/Release/net10.0/sharpflow" --shared "$SHARED"; then
-  passed=$((passed + 1))
-else
-  failed=$((failed + 1)); status=1
-fi
+# The replay corpus, against fresh servers on SQLite and on PostgreSQL.
+for backend in sqlite postgresql; do
+  extra=(); [ "$backend" = postgresql ] && extra=(--pg "$SHARPFLOW_TEST_PG")
+  if python3 tests/replay/run_replay.py --server "$ROOT/src/Sharpflow.Cli/bin/Release/net10.0/sharpflow" --shared "$SHARED" "${extra[@]}"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1)); status=1
+  fi
+done
 echo "$passed passed, $failed failed"
 exit $status

@@ -46,6 +46,7 @@ def main():
     ap.add_argument("--server", required=True, help="path of the sharpflow executable (or dll)")
     ap.add_argument("--shared", required=True)
     ap.add_argument("--files", nargs="*")
+    ap.add_argument("--pg", help="admin URI of a PostgreSQL server: replay on a fresh database there instead of SQLite")
     args = ap.parse_args()
     args.server = os.path.abspath(args.server)
     corpus = os.path.join(args.shared, "fixtures", "mlflow-3.11", "replay")
@@ -54,10 +55,17 @@ def main():
     files = args.files or sorted(f for f in os.listdir(corpus) if f.endswith(".jsonl"))
     total_pass = total_fail = unexplained = 0
     for name in files:
+        if args.pg and name in pending:
+            continue
         work = tempfile.mkdtemp(prefix="sf-replay-")
         port = free_port()
+        store = f"sqlite:///{work}/mlflow.db"
+        if args.pg:
+            db = "replay_" + os.path.basename(work).replace("-", "_").lower()
+            subprocess.run(["psql", args.pg, "-qc", f"CREATE DATABASE {db}"], check=True, capture_output=True)
+            store = args.pg.rsplit("/", 1)[0] + "/" + db
         cmd = ([args.server] if not args.server.endswith(".dll") else ["dotnet", args.server]) + [
-            "server", "--backend-store-uri", f"sqlite:///{work}/mlflow.db",
+            "server", "--backend-store-uri", store,
             "--artifacts-destination", f"{work}/mlartifacts", "--host", "127.0.0.1", "--port", str(port)]
         log = open(os.path.join(work, "server.log"), "w")
         proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=work)
@@ -74,22 +82,24 @@ def main():
             except subprocess.TimeoutExpired:
                 proc.kill()
             log.close()
+        if args.pg:
+            subprocess.run(["psql", args.pg, "-qc", f"DROP DATABASE IF EXISTS {db} WITH (FORCE)"], capture_output=True)
         results = data.get("results") or []
         failed = [r for r in results if not r.get("passed")]
         passed = len(results) - len(failed)
         total_pass += passed
         total_fail += len(failed)
         if name in pending:
-            print(f"{name}: {passed} passed, {len(failed)} failed (pending: {pending[name]})")
+            print(f"{name}{' on PostgreSQL' if args.pg else ''}: {passed} passed, {len(failed)} failed (pending: {pending[name]})")
             shutil.rmtree(work, ignore_errors=True)
             continue
         bad = []
         for r in failed:
             seq = r.get("seq")
-            if (name, seq) not in known:
+            if (name, seq) not in known and (name + "@postgresql" if args.pg else name, seq) not in known:
                 bad.append(r)
         unexplained += len(bad)
-        print(f"{name}: {passed} passed, {len(failed)} failed, {len(bad)} unexplained")
+        print(f"{name}{' on PostgreSQL' if args.pg else ''}: {passed} passed, {len(failed)} failed, {len(bad)} unexplained")
         for r in bad:
             print(f"  FAIL seq {r.get('seq')} {r.get('method')} {r.get('path')}: {json.dumps(r.get('diffs'))[:600]}")
         shutil.rmtree(work, ignore_errors=True)

@@ -94,6 +94,10 @@ public sealed class SqlDatabase : IAsyncDisposable
             {
                 // fall through to retry with backoff
             }
+            catch (DbException e) when (Dialect.IsValueRejected(e))
+            {
+                throw MlflowException.InvalidParameter($"A value does not fit its database column: {e.Message}");
+            }
             catch (DbException e) when (Dialect.IsConnectionFailure(e) || Dialect.IsRetryable(e))
             {
                 throw new MlflowException(ErrorCode.TEMPORARILY_UNAVAILABLE, $"Database unavailable: {e.Message}", e);

@@ -30,6 +30,9 @@ public interface ISqlDialect
 
     bool IsConnectionFailure(Exception e);
 
+    /// <summary>A value the column cannot hold (too long for a VARCHAR, out of range).</summary>
+    bool IsValueRejected(Exception e);
+
     /// <summary>Turns a boolean column value into SQL for a comparison literal.</summary>
     string True { get; }
 }

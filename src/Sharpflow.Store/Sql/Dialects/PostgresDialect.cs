@@ -24,5 +24,7 @@ public sealed class PostgresDialect : ISqlDialect
     public bool IsConnectionFailure(Exception e) =>
         e is NpgsqlException { IsTransient: true } || e is PostgresException { SqlState: "57P01" or "57P02" or "57P03" or "08006" or "08001" };
 
+    public bool IsValueRejected(Exception e) => e is PostgresException { SqlState: "22001" or "22003" or "22P02" or "22021" };
+
     public string True => "true";
 }

@@ -25,5 +25,8 @@ public sealed class SqliteDialect : ISqlDialect
 
     public bool IsConnectionFailure(Exception e) => e is SqliteException { SqliteErrorCode: 14 or 26 };
 
+    // SQLite does not enforce VARCHAR lengths; only CHECK failures reject a value.
+    public bool IsValueRejected(Exception e) => e is SqliteException { SqliteErrorCode: 19, SqliteExtendedErrorCode: 275 };
+
     public string True => "1";
 }
