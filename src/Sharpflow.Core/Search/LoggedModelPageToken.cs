@@ -1,3 +1,4 @@
+using Sharpflow.Core.Python;
 using System.Numerics;
 using System.Text;
 

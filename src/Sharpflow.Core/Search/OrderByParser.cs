@@ -1,3 +1,4 @@
+using Sharpflow.Core.Python;
 using Sharpflow.Core.Errors;
 
 namespace Sharpflow.Core.Search;

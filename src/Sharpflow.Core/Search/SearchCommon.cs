@@ -1,3 +1,4 @@
+using Sharpflow.Core.Python;
 using System.Globalization;
 using System.Text;
 using Sharpflow.Core.Errors;

@@ -1,3 +1,4 @@
+using Sharpflow.Core.Python;
 namespace Sharpflow.Core.Search;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using Sharpflow.Core.Python;
 using System.Text.RegularExpressions;
 using Sharpflow.Core.Entities;
 using Sharpflow.Core.Errors;
@@ -38,7 +39,7 @@ public static partial class TrackingValidation
 
     private static string BadPathMessage(string name) =>
         "Names may be treated as files in certain cases, and must not resolve to other names when treated as such. " +
-        $"This name would resolve to {PyRepr.Str(PosixPath.NormPath(name))}";
+        $"This name would resolve to {PythonRepr.Str(PosixPath.NormPath(name))}";
 
     public static bool PathNotUnique(string name)
     {
@@ -49,9 +50,9 @@ public static partial class TrackingValidation
     private static void CheckNameShape(string name, string path)
     {
         if (!NameChars().IsMatch(name))
-            throw MlflowException.InvalidParameter(InvalidValue(path, PyRepr.JsonDumps(name), BadCharacterMessage()));
+            throw MlflowException.InvalidParameter(InvalidValue(path, JsonRepr.Compact(name), BadCharacterMessage()));
         if (PathNotUnique(name))
-            throw MlflowException.InvalidParameter(InvalidValue(path, PyRepr.JsonDumps(name), BadPathMessage(name)));
+            throw MlflowException.InvalidParameter(InvalidValue(path, JsonRepr.Compact(name), BadPathMessage(name)));
     }
 
     public static void MetricName(string? name, string path = "name")
@@ -88,7 +89,7 @@ public static partial class TrackingValidation
         MetricName(m.Key, AppendToJsonPath(path, "name"));
         if (m.Timestamp < 0)
             throw MlflowException.InvalidParameter(InvalidValue(AppendToJsonPath(path, "timestamp"), m.Timestamp.ToString(),
-                $"metric '{m.Key}' (value={PyRepr.Float(m.Value)}). Timestamp must be a nonnegative long (64-bit integer) "));
+                $"metric '{m.Key}' (value={PythonRepr.Float(m.Value)}). Timestamp must be a nonnegative long (64-bit integer) "));
         LengthLimit("Metric name", MlflowLimits.MaxEntityKeyLength, m.Key);
     }
 
@@ -126,7 +127,7 @@ public static partial class TrackingValidation
     public static void RunId(string runId, string path = "run_id")
     {
         if (!RunIdPattern().IsMatch(runId))
-            throw MlflowException.InvalidParameter(InvalidValue(path, PyRepr.JsonDumps(runId)));
+            throw MlflowException.InvalidParameter(InvalidValue(path, JsonRepr.Compact(runId)));
     }
 
     public static void ExperimentId(string? experimentId)
@@ -146,7 +147,7 @@ public static partial class TrackingValidation
         }
         if (dupes.Count > 0)
             throw MlflowException.InvalidParameter(
-                $"Duplicate parameter keys have been submitted: {PyRepr.StrList(dupes)}. Please ensure the request contains only one param value per param key.");
+                $"Duplicate parameter keys have been submitted: {PythonRepr.StrList(dupes)}. Please ensure the request contains only one param value per param key.");
     }
 
     private static void BatchLimit(string entityName, int limit, int length)

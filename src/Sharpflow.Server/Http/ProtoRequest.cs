@@ -1,3 +1,4 @@
+using Sharpflow.Core.Python;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -73,7 +74,7 @@ public sealed class ProtoRequest
                 }
             }
             if (root.ValueKind != JsonValueKind.Object)
-                throw MlflowException.InvalidParameter($"Request body must be a JSON object, got {PyRepr.TypeName(root)}.");
+                throw MlflowException.InvalidParameter($"Request body must be a JSON object, got {JsonRepr.TypeName(root)}.");
             return root;
         }
         catch (JsonException)
@@ -197,8 +198,8 @@ public sealed class ProtoRequest
             {
                 var message = rule == Rule.Required
                     ? $"Missing value for required parameter '{param}'."
-                    : TrackingValidation.InvalidValue(param, present ? PyRepr.JsonDumps(value) : "null",
-                        $" Hint: Value was of type '{(present ? PyRepr.TypeName(value) : "NoneType")}'.");
+                    : TrackingValidation.InvalidValue(param, present ? JsonRepr.Compact(value) : "null",
+                        $" Hint: Value was of type '{(present ? JsonRepr.TypeName(value) : "NoneType")}'.");
                 throw MlflowException.InvalidParameter(message + " See the API docs for more information about request parameters.");
             }
         }
@@ -208,8 +209,8 @@ public sealed class ProtoRequest
 
     /// <summary>A custom schema assertion that failed, with MLflow's framing.</summary>
     public static MlflowException SchemaFailure(string param, JsonElement value, string? message = null) =>
-        MlflowException.InvalidParameter((message ?? TrackingValidation.InvalidValue(param, PyRepr.JsonDumps(value),
-            $" Hint: Value was of type '{PyRepr.TypeName(value)}'.")) + " See the API docs for more information about request parameters.");
+        MlflowException.InvalidParameter((message ?? TrackingValidation.InvalidValue(param, JsonRepr.Compact(value),
+            $" Hint: Value was of type '{JsonRepr.TypeName(value)}'.")) + " See the API docs for more information about request parameters.");
 
     private static bool Passes(Rule rule, JsonElement v, bool present)
     {

@@ -1,3 +1,4 @@
+using Sharpflow.Core.Python;
 using System.Data.Common;
 using System.Text;
 using System.Text.Json;
@@ -119,7 +120,7 @@ public sealed partial class TrackingStore
         if (conflicts.Count > 0)
         {
             var repr = "[" + string.Join(", ", conflicts.Select(p =>
-                $"{{'key': {PyRepr.Str(p.Key)}, 'old_value': {PyRepr.Str(existing[p.Key] ?? "")}, 'new_value': {PyRepr.Str(p.Value ?? "")}}}")) + "]";
+                $"{{'key': {PythonRepr.Str(p.Key)}, 'old_value': {PythonRepr.Str(existing[p.Key] ?? "")}, 'new_value': {PythonRepr.Str(p.Value ?? "")}}}")) + "]";
             throw MlflowException.InvalidParameter($"Changing param values is not allowed. Params were already logged='{repr}' for run ID='{runId}'.");
         }
         var fresh = parameters.Where(p => !existing.ContainsKey(p.Key)).ToList();
@@ -257,7 +258,7 @@ public sealed partial class TrackingStore
                 .P("@r", runId).P("@k", MlflowTags.LoggedModels).ScalarAsync(ct);
             var list = previous is null ? new JsonArray() : JsonNode.Parse(previous) as JsonArray ?? new JsonArray();
             list.Add(modelDict.DeepClone());
-            var value = PyJson.Dumps(list);
+            var value = JsonRepr.Dumps(list);
             TrackingValidation.RunTag(MlflowTags.LoggedModels, value);
             await UpsertTagsAsync(c, tx, runId, [new KeyValue(MlflowTags.LoggedModels, value)], ct);
         }, ct);

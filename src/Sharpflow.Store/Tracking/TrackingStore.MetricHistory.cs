@@ -1,3 +1,4 @@
+using Sharpflow.Core.Python;
 using Sharpflow.Core.Entities;
 using Sharpflow.Core.Errors;
 using Sharpflow.Core.Search;
@@ -127,7 +128,7 @@ public sealed partial class TrackingStore
         Db.ReadAsync(async c =>
         {
             var ids = experimentIds.Select(e => long.TryParse(e, out var v) ? v : throw MlflowException.InvalidParameter(
-                $"invalid literal for int() with base 10: {Core.Validation.PyRepr.Str(e)}")).ToList();
+                $"invalid literal for int() with base 10: {PythonRepr.Str(e)}")).ToList();
             if (ids.Count == 0) return new List<DatasetSummary>();
             var cmd = c.Sql("");
             var list = cmd.InList("e", ids);

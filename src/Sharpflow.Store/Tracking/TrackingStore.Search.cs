@@ -1,3 +1,4 @@
+using Sharpflow.Core.Python;
 using System.Data.Common;
 using System.Text;
 using Sharpflow.Core.Entities;
@@ -68,7 +69,7 @@ public sealed partial class TrackingStore
         if (maxResults is not null) CheckMaxResults(maxResults.Value);
         var query = SearchFilter.ParseRunQuery(filter, orderBy, pageToken);
         var expIds = experimentIds.Select(e => long.TryParse(e, out var v) ? v
-            : throw MlflowException.InvalidParameter($"invalid literal for int() with base 10: {PyRepr.Str(e)}")).ToList();
+            : throw MlflowException.InvalidParameter($"invalid literal for int() with base 10: {PythonRepr.Str(e)}")).ToList();
 
         return Db.ReadAsync(async c =>
         {

@@ -1,3 +1,4 @@
+using Sharpflow.Core.Python;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
@@ -147,7 +148,7 @@ public static class RunsEndpoints
         }
         var missing = new[] { "artifact_path", "flavors", "utc_time_created", "run_id" }.Where(k => !model.ContainsKey(k)).ToList();
         if (missing.Count > 0)
-            throw MlflowException.InvalidParameter($"Model json is missing mandatory fields: {{{string.Join(", ", missing.Select(PyRepr.Str))}}}");
+            throw MlflowException.InvalidParameter($"Model json is missing mandatory fields: {{{string.Join(", ", missing.Select(PythonRepr.Str))}}}");
         await store.RecordLoggedModelAsync(r.RunId(), ModelTags.FromModelJson(model), http.RequestAborted);
         return Reply.Empty();
     }

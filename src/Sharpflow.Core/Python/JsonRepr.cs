@@ -1,24 +1,27 @@
-using System.Globalization;
+using Sharpflow.Core.Python;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
-namespace Sharpflow.Core.Validation;
+namespace Sharpflow.Core.Python;
 
 /// <summary>
-/// MLflow's messages embed values the way Python prints them (json.dumps with sorted keys and compact
-/// separators, repr of strings and lists). Clients match on these texts, so we reproduce them.
+/// How MLflow's messages and stored values print a request's JSON: json.dumps with sorted keys and
+/// compact separators for messages, Python's type names for hints, and json.dumps with default
+/// separators for JSON that MLflow stores as text.
 /// </summary>
-public static class PyRepr
+public static class JsonRepr
 {
     /// <summary>json.dumps(value, sort_keys=True, separators=(",", ":")) with ensure_ascii.</summary>
-    public static string JsonDumps(JsonElement value)
+    public static string Compact(JsonElement value)
     {
         var sb = new StringBuilder();
         Write(sb, value);
         return sb.ToString();
     }
 
-    public static string JsonDumps(string? value)
+    /// <summary>json.dumps of a string.</summary>
+    public static string Compact(string? value)
     {
         if (value is null) return "null";
         var sb = new StringBuilder();
@@ -37,50 +40,12 @@ public static class PyRepr
         _ => "NoneType",
     };
 
-    /// <summary>repr() of a Python str: single quotes unless the text holds a single quote only.</summary>
-    public static string Str(string value)
+    /// <summary>json.dumps(node) with Python's default separators (", " and ": "), keys in document order.</summary>
+    public static string Dumps(JsonNode? node)
     {
-        var quote = value.Contains('\'') && !value.Contains('"') ? '"' : '\'';
-        var sb = new StringBuilder().Append(quote);
-        foreach (var c in value)
-        {
-            switch (c)
-            {
-                case '\\': sb.Append("\\\\"); break;
-                case '\n': sb.Append("\\n"); break;
-                case '\r': sb.Append("\\r"); break;
-                case '\t': sb.Append("\\t"); break;
-                default:
-                    if (c == quote) sb.Append('\\').Append(c);
-                    else if (c < 0x20 || c == 0x7f) sb.Append("\\x").Append(((int)c).ToString("x2"));
-                    else sb.Append(c);
-                    break;
-            }
-        }
-        return sb.Append(quote).ToString();
-    }
-
-    /// <summary>repr() of a Python list of str.</summary>
-    public static string StrList(IEnumerable<string> values) => "[" + string.Join(", ", values.Select(Str)) + "]";
-
-    /// <summary>str() of a Python float, e.g. 1.0, 0.1, 1e+20, nan, inf.</summary>
-    public static string Float(double v)
-    {
-        if (double.IsNaN(v)) return "nan";
-        if (double.IsPositiveInfinity(v)) return "inf";
-        if (double.IsNegativeInfinity(v)) return "-inf";
-        var r = v.ToString("R", CultureInfo.InvariantCulture);
-        if (r.Contains('E'))
-        {
-            // Python writes 1e+20 / 1e-05 where .NET writes 1E+20 / 1E-05.
-            var parts = r.Split('E');
-            var exp = int.Parse(parts[1], CultureInfo.InvariantCulture);
-            var abs = Math.Abs(v);
-            if (abs >= 1e-4 && abs < 1e16) return v.ToString("0.0###############", CultureInfo.InvariantCulture);
-            return parts[0] + "e" + (exp < 0 ? "-" : "+") + Math.Abs(exp).ToString("00", CultureInfo.InvariantCulture);
-        }
-        if (Math.Abs(v) >= 1e16) return v.ToString("0.0###############e+00", CultureInfo.InvariantCulture);
-        return r.Contains('.') ? r : r + ".0";
+        var sb = new StringBuilder();
+        WriteNode(sb, node);
+        return sb.ToString();
     }
 
     private static bool IsInteger(JsonElement number)
@@ -94,10 +59,7 @@ public static class PyRepr
         switch (value.ValueKind)
         {
             case JsonValueKind.String: WriteString(sb, value.GetString()!); break;
-            case JsonValueKind.Number:
-                if (IsInteger(value)) sb.Append(value.GetRawText());
-                else sb.Append(JsonFloat(value.GetDouble()));
-                break;
+            case JsonValueKind.Number: sb.Append(Number(value)); break;
             case JsonValueKind.True: sb.Append("true"); break;
             case JsonValueKind.False: sb.Append("false"); break;
             case JsonValueKind.Null: sb.Append("null"); break;
@@ -127,12 +89,47 @@ public static class PyRepr
         }
     }
 
-    private static string JsonFloat(double v)
+    private static string Number(JsonElement value)
     {
-        if (double.IsNaN(v)) return "NaN";
-        if (double.IsPositiveInfinity(v)) return "Infinity";
-        if (double.IsNegativeInfinity(v)) return "-Infinity";
-        return Float(v);
+        if (IsInteger(value)) return value.GetRawText();
+        var d = value.GetDouble();
+        return double.IsNaN(d) ? "NaN" : double.IsPositiveInfinity(d) ? "Infinity" : double.IsNegativeInfinity(d) ? "-Infinity" : PythonRepr.Float(d);
+    }
+
+    private static void WriteNode(StringBuilder sb, JsonNode? node)
+    {
+        switch (node)
+        {
+            case null: sb.Append("null"); break;
+            case JsonObject o:
+                sb.Append('{');
+                var first = true;
+                foreach (var (k, v) in o)
+                {
+                    if (!first) sb.Append(", ");
+                    first = false;
+                    WriteString(sb, k);
+                    sb.Append(": ");
+                    WriteNode(sb, v);
+                }
+                sb.Append('}');
+                break;
+            case JsonArray a:
+                sb.Append('[');
+                for (var i = 0; i < a.Count; i++)
+                {
+                    if (i > 0) sb.Append(", ");
+                    WriteNode(sb, a[i]);
+                }
+                sb.Append(']');
+                break;
+            default:
+                var el = JsonSerializer.SerializeToElement(node, JsonReprContext.Default.JsonNode);
+                if (el.ValueKind == JsonValueKind.String) WriteString(sb, el.GetString()!);
+                else if (el.ValueKind == JsonValueKind.Number) sb.Append(Number(el));
+                else sb.Append(el.GetRawText());
+                break;
+        }
     }
 
     private static void WriteString(StringBuilder sb, string s)
@@ -158,3 +155,6 @@ public static class PyRepr
         sb.Append('"');
     }
 }
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(JsonNode))]
+internal partial class JsonReprContext : System.Text.Json.Serialization.JsonSerializerContext;

@@ -2,14 +2,14 @@ using System.Globalization;
 using System.Numerics;
 using System.Text;
 
-namespace Sharpflow.Core.Search;
+namespace Sharpflow.Core.Python;
 
 /// <summary>
 /// Python's <c>repr()</c> for the values MLflow interpolates into its error messages (strings,
 /// bytes, numbers, and the set / list / tuple / dict displays built from them). Clients see
 /// these texts verbatim, so quoting and escaping follow CPython exactly.
 /// </summary>
-internal static class PythonRepr
+public static class PythonRepr
 {
     public static string Str(string s)
     {

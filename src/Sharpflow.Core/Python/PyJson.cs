@@ -1,8 +1,9 @@
+using Sharpflow.Core.Python;
 using System.Globalization;
 using System.Numerics;
 using System.Text;
 
-namespace Sharpflow.Core.Search;
+namespace Sharpflow.Core.Python;
 
 /// <summary>
 /// Python's <c>json</c> module, as far as page tokens need it. Values decode to Python-like
@@ -11,7 +12,7 @@ namespace Sharpflow.Core.Search;
 /// MLflow's messages do. NaN and Infinity are accepted, as in Python. Errors carry Python's
 /// <c>JSONDecodeError</c> text.
 /// </summary>
-internal static class PyJson
+public static class PyJson
 {
     public sealed class DecodeException(string message) : Exception(message);
 
