@@ -55,8 +55,24 @@ public static class SharpflowServer
 
     public static void MapSharpflow(this WebApplication app, SharpflowOptions options)
     {
-        if (!string.IsNullOrEmpty(options.StaticPrefix)) app.UsePathBase(options.StaticPrefix);
         app.UseMlflowStatusPages();
+        if (!string.IsNullOrEmpty(options.StaticPrefix))
+        {
+            // Like MLflow, every route lives under the prefix only; anything else is not found.
+            var prefix = new PathString(options.StaticPrefix);
+            app.Use((http, next) =>
+            {
+                if (!http.Request.Path.StartsWithSegments(prefix, out var rest))
+                {
+                    http.Response.StatusCode = StatusCodes.Status404NotFound;
+                    return Task.CompletedTask;
+                }
+                http.Request.PathBase = http.Request.PathBase.Add(prefix);
+                http.Request.Path = rest;
+                return next(http);
+            });
+        }
+        if (options.ArtifactsOnly) app.UseArtifactsOnly();
         app.UseMlflowErrors();
         app.UseRouting();
         app.MapHealth();
