@@ -10,14 +10,32 @@ public static class ServerCommand
     private static Option<T> Opt<T>(string name, string env, string description, T? fallback = default, params string[] aliases)
     {
         var option = new Option<T>(name, aliases) { Description = $"{description} [env: {env}]" };
-        option.DefaultValueFactory = _ =>
+        option.DefaultValueFactory = result =>
         {
             var raw = Environment.GetEnvironmentVariable(env);
             if (string.IsNullOrEmpty(raw)) return fallback!;
-            object? value = typeof(T) == typeof(string) ? raw
-                : typeof(T) == typeof(int) || typeof(T) == typeof(int?) ? int.Parse(raw)
-                : typeof(T) == typeof(bool) ? raw.ToLowerInvariant() is "1" or "true" or "yes"
-                : raw;
+            // click's parsing of the variable: a bad value is a usage error, not a crash.
+            object? value = raw;
+            if (typeof(T) == typeof(int) || typeof(T) == typeof(int?))
+            {
+                if (!int.TryParse(raw.Trim(), out var number))
+                {
+                    result.AddError($"Invalid value for '{name}' (from {env}): '{raw}' is not a valid integer.");
+                    return fallback!;
+                }
+                value = number;
+            }
+            else if (typeof(T) == typeof(bool))
+            {
+                switch (raw.Trim().ToLowerInvariant())
+                {
+                    case "1" or "true" or "t" or "yes" or "y" or "on": value = true; break;
+                    case "0" or "false" or "f" or "no" or "n" or "off": value = false; break;
+                    default:
+                        result.AddError($"Invalid value for '{name}' (from {env}): '{raw}' is not a valid boolean.");
+                        return fallback!;
+                }
+            }
             return (T)value!;
         };
         return option;

@@ -78,8 +78,7 @@ public sealed record StoreUri(DbKind Kind, string ConnectionString, string Displ
             if (portSep > 0 && !hostPort.EndsWith(']'))
             {
                 b.Host = hostPort[..portSep].Trim('[', ']');
-                if (!int.TryParse(hostPort[(portSep + 1)..], out var port)) throw Bad(uri, $"invalid port '{hostPort[(portSep + 1)..]}'");
-                b.Port = port;
+                b.Port = Port(uri, hostPort[(portSep + 1)..]);
             }
             else b.Host = hostPort.Trim('[', ']');
         }
@@ -92,11 +91,16 @@ public sealed record StoreUri(DbKind Kind, string ConnectionString, string Displ
             {
                 // Cloud SQL's Unix socket: ?host=/cloudsql/project:region:instance (a directory).
                 case "host": b.Host = value; break;
-                case "port": b.Port = int.Parse(value); break;
-                case "sslmode": b.SslMode = Enum.Parse<SslMode>(value.Replace("-", ""), ignoreCase: true); break;
+                case "port": b.Port = Port(uri, value); break;
+                case "sslmode":
+                    b.SslMode = Enum.TryParse<SslMode>(value.Replace("-", ""), ignoreCase: true, out var mode) && !int.TryParse(value, out _) ? mode
+                        : throw Bad(uri, $"invalid sslmode '{value}' (expected disable, allow, prefer, require, verify-ca or verify-full)");
+                    break;
                 case "user": b.Username = value; break;
                 case "password": b.Password = value; break;
-                case "connect_timeout": b.Timeout = int.Parse(value); break;
+                case "connect_timeout":
+                    b.Timeout = int.TryParse(value, out var timeout) && timeout >= 0 ? timeout : throw Bad(uri, $"invalid connect_timeout '{value}'");
+                    break;
                 case "application_name": b.ApplicationName = value; break;
                 default: break; // libpq options Npgsql has no use for are ignored, as psycopg2 would pass them through.
             }
@@ -113,11 +117,15 @@ public sealed record StoreUri(DbKind Kind, string ConnectionString, string Displ
         return new StoreUri(DbKind.Postgres, b.ToString(), display);
     }
 
+    private static int Port(string uri, string value) =>
+        int.TryParse(value, out var port) && port is > 0 and <= 65535 ? port : throw Bad(uri, $"invalid port '{value}'");
+
     private static MlflowException Bad(string uri, string why) =>
         MlflowException.InvalidParameter($"Invalid backend store URI '{Redact(uri)}': {why}.");
 
     public static string Redact(string uri)
     {
+        uri = System.Text.RegularExpressions.Regex.Replace(uri, "([?&]password=)[^&]*", "$1***", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
         var at = uri.LastIndexOf('@');
         var start = uri.IndexOf("://", StringComparison.Ordinal);
         if (at < 0 || start < 0 || at < start) return uri;

@@ -50,7 +50,24 @@ public sealed class TestServer : IAsyncDisposable
             }
             uri = admin[..admin.LastIndexOf('/')] + "/" + pgDb;
         }
+        return await StartCoreAsync(uri, dir, pgDb, null);
+    }
+
+    /// <summary>
+    /// A server on an existing store URI (e.g. a copy of an MLflow-made database). The database is left in place;
+    /// <paramref name="dropPgDatabase"/> names a PostgreSQL database (on SHARPFLOW_TEST_PG's server) to drop on dispose.
+    /// </summary>
+    public static Task<TestServer> StartAsync(string storeUri, Action<SharpflowOptions>? configure = null, string? dropPgDatabase = null)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "sharpflow-test-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(dir);
+        return StartCoreAsync(storeUri, dir, dropPgDatabase, configure);
+    }
+
+    private static async Task<TestServer> StartCoreAsync(string uri, string dir, string? pgDb, Action<SharpflowOptions>? configure)
+    {
         var options = new SharpflowOptions { BackendStoreUri = uri, Host = "127.0.0.1", Port = 0, ArtifactsDestination = Path.Combine(dir, "artifacts") };
+        configure?.Invoke(options);
         var app = await SharpflowServer.BuildAsync(options, logging: _ => { });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
