@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Sharpflow.Artifacts;
+using Sharpflow.Server.Features.Artifacts;
 using Sharpflow.Server.Features.Experiments;
 using Sharpflow.Server.Features.Health;
 using Sharpflow.Server.Features.Metrics;
@@ -40,6 +42,9 @@ public static class SharpflowServer
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(db);
         builder.Services.AddSingleton(store);
+        var artifacts = new ArtifactProxy(options);
+        builder.Services.AddSingleton(artifacts);
+        builder.Services.AddSingleton<IArtifactStore>(_ => artifacts.Destination);
         builder.Services.AddRoutingCore();
 
         var app = builder.Build();
@@ -47,6 +52,7 @@ public static class SharpflowServer
         if (state == SchemaState.Newer)
             log.LogWarning("The database schema is newer than MLflow 3.11's ({Head}); continuing, but newer features' data is ignored.", SchemaInitializer.HeadRevision);
         app.Lifetime.ApplicationStopped.Register(() => db.DisposeAsync().AsTask().GetAwaiter().GetResult());
+        app.UseRawRequestPath();
         app.UseMlflowSecurity(options, log);
         app.MapSharpflow(options);
         return app;
@@ -80,5 +86,6 @@ public static class SharpflowServer
         app.MapExperiments();
         app.MapRuns();
         app.MapMetrics();
+        app.MapArtifacts();
     }
 }

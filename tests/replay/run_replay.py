@@ -64,9 +64,10 @@ def main():
             db = "replay_" + os.path.basename(work).replace("-", "_").lower()
             subprocess.run(["psql", args.pg, "-qc", f"CREATE DATABASE {db}"], check=True, capture_output=True)
             store = args.pg.rsplit("/", 1)[0] + "/" + db
+        # <work>/artifacts as in the recording (<server-data>/artifacts), so download errors that name the folder match.
         cmd = ([args.server] if not args.server.endswith(".dll") else ["dotnet", args.server]) + [
             "server", "--backend-store-uri", store,
-            "--artifacts-destination", f"{work}/mlartifacts", "--host", "127.0.0.1", "--port", str(port)]
+            "--artifacts-destination", f"{work}/artifacts", "--host", "127.0.0.1", "--port", str(port)]
         log = open(os.path.join(work, "server.log"), "w")
         proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=work)
         try:

@@ -208,4 +208,5 @@ internal static class Json
 [JsonSerializable(typeof(EmptyResponse))]
 [JsonSerializable(typeof(ErrorResponse))]
 [JsonSerializable(typeof(ServerInfoResponse))]
+[JsonSerializable(typeof(ListArtifactsResponse))]
 public partial class SharpflowJsonContext : JsonSerializerContext;

@@ -3,7 +3,10 @@ using Microsoft.AspNetCore.Http;
 
 namespace Sharpflow.Server.Http;
 
-/// <summary>`--artifacts-only`: tracking routes answer 503 with MLflow's text; artifact routes and /health stay up.</summary>
+/// <summary>
+/// `--artifacts-only`: tracking routes answer 503 with MLflow's text; the proxy routes (/mlflow-artifacts/...), /get-artifact,
+/// the UI's upload-artifact (MLflow does not disable it either) and /health stay up.
+/// </summary>
 public static class ArtifactsOnly
 {
     public static IApplicationBuilder UseArtifactsOnly(this IApplicationBuilder app) =>
@@ -11,7 +14,8 @@ public static class ArtifactsOnly
         {
             var path = http.Request.Path.Value ?? "";
             var tracking = (path.StartsWith("/api/", StringComparison.Ordinal) || path.StartsWith("/ajax-api/", StringComparison.Ordinal))
-                           && path.Contains("/mlflow/", StringComparison.Ordinal);
+                           && path.Contains("/mlflow/", StringComparison.Ordinal)
+                           && path != "/ajax-api/2.0/mlflow/upload-artifact";
             if (!tracking)
             {
                 await next(http);
