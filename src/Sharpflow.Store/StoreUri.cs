@@ -71,7 +71,8 @@ public sealed record StoreUri(DbKind Kind, string ConnectionString, string Displ
         var database = slash >= 0 ? Uri.UnescapeDataString(hostPart[(slash + 1)..]) : "";
         if (database.Length == 0) throw Bad(uri, "no database name: expected postgresql://user:password@host:port/database");
 
-        var b = new NpgsqlConnectionStringBuilder { Database = database, Username = user, Password = password };
+        // Fail fast on an unreachable database: 10 s to connect unless the URI says otherwise.
+        var b = new NpgsqlConnectionStringBuilder { Database = database, Username = user, Password = password, Timeout = 10 };
         if (hostPort.Length > 0)
         {
             var portSep = hostPort.LastIndexOf(':');
@@ -111,7 +112,6 @@ public sealed record StoreUri(DbKind Kind, string ConnectionString, string Displ
             var envPassword = Environment.GetEnvironmentVariable("PGPASSWORD");
             if (!string.IsNullOrEmpty(envPassword)) b.Password = envPassword;
         }
-        b.Timeout = b.Timeout == 15 ? 10 : b.Timeout;
         b.MaxPoolSize = int.TryParse(Environment.GetEnvironmentVariable("SHARPFLOW_DB_POOL_SIZE"), out var pool) ? pool : 50;
         var display = $"postgresql://{user}@{(b.Host.StartsWith('/') ? "(socket " + b.Host + ")" : b.Host + ":" + b.Port)}/{database}";
         return new StoreUri(DbKind.Postgres, b.ToString(), display);
