@@ -1,3 +1,6 @@
+using Sharpflow.Artifacts.AzureBlob;
+using Sharpflow.Artifacts.Gcs;
+using Sharpflow.Artifacts.S3;
 using Sharpflow.Core.Errors;
 using Sharpflow.Core.Python;
 
@@ -6,17 +9,18 @@ namespace Sharpflow.Artifacts;
 /// <summary>
 /// Chooses the store for an artifact URI by its scheme, as MLflow's artifact repository registry does. This table
 /// is the one seam for new stores: add the scheme's constructor here and run the contract suite against it.
+/// Cloud stores read their settings (credentials, endpoints) from the environment as MLflow's repositories do and
+/// share one SDK client per setting, so creating a store per request (run artifact URIs) is cheap.
 /// </summary>
 public static class ArtifactStoreFactory
 {
-    private static readonly Dictionary<string, Func<string, IArtifactStore>> Stores = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, Func<string, CloudStoreSettings?, IArtifactStore>> Stores = new(StringComparer.Ordinal)
     {
-        [""] = uri => new LocalArtifactStore(uri, uri),          // a plain path: ./mlartifacts, /srv/artifacts
-        ["file"] = uri => new LocalArtifactStore(LocalPath(uri), uri),
-        // Issue 3, next part: Google.Cloud.Storage.V1, AWSSDK.S3 and Azure.Storage.Blobs stores plug in here.
-        ["gs"] = NotYet,
-        ["s3"] = NotYet,
-        ["wasbs"] = NotYet,
+        [""] = (uri, _) => new LocalArtifactStore(uri, uri),          // a plain path: ./mlartifacts, /srv/artifacts
+        ["file"] = (uri, _) => new LocalArtifactStore(LocalPath(uri), uri),
+        ["gs"] = (uri, s) => new GcsArtifactStore(uri, s?.Gcs ?? GcsSettings.FromEnvironment()),
+        ["s3"] = (uri, s) => new S3ArtifactStore(uri, s?.S3 ?? S3Settings.FromEnvironment()),
+        ["wasbs"] = (uri, s) => new AzureBlobArtifactStore(uri, s?.Azure ?? AzureBlobSettings.FromEnvironment()),
     };
 
     /// <summary>Proxied artifact URIs: they name this server's (or another server's) artifact proxy, not a store.</summary>
@@ -31,11 +35,12 @@ public static class ArtifactStoreFactory
 
     public static bool IsProxyUri(string uri) => ProxySchemes.Contains(Scheme(uri));
 
-    public static IArtifactStore Create(string uri)
+    /// <summary>The store for a URI; cloud stores use <paramref name="settings"/>, or the environment when it is null.</summary>
+    public static IArtifactStore Create(string uri, CloudStoreSettings? settings = null)
     {
         ArgumentNullException.ThrowIfNull(uri);
         var scheme = Scheme(uri);
-        if (Stores.TryGetValue(scheme, out var create)) return create(uri);
+        if (Stores.TryGetValue(scheme, out var create)) return create(uri, settings);
         if (ProxySchemes.Contains(scheme))
             throw MlflowException.InvalidParameter(
                 $"'{uri}' names an MLflow artifact proxy, not an artifact store; give the store itself (a folder, file:, gs://, s3:// or wasbs:// URI).");
@@ -43,10 +48,6 @@ public static class ArtifactStoreFactory
             $"Could not find a registered artifact repository for: {uri}. Currently registered schemes are: " +
             PythonRepr.StrList(Stores.Keys));
     }
-
-    private static IArtifactStore NotYet(string uri) =>
-        throw new MlflowException(ErrorCode.NOT_IMPLEMENTED,
-            $"The artifact store '{uri}' ({Scheme(uri)}://) is not supported by this Sharpflow version yet; use a local folder or a file: URI.");
 
     // mlflow.utils.file_utils.local_file_uri_to_path on POSIX: file:///abs, file:rel, file://localhost/abs.
     private static string LocalPath(string uri)

@@ -61,6 +61,7 @@ public static class ServerCommand
         var appName = new Option<string?>("--app-name") { Description = "Application plugin, e.g. basic-auth." };
         var prometheus = Opt<string?>("--expose-prometheus", "MLFLOW_EXPOSE_PROMETHEUS", "Directory for metrics; enables /metrics.");
         var dev = new Option<bool>("--dev") { Description = "Verbose logging for development." };
+        var h2c = Opt<bool>("--h2c", "SHARPFLOW_H2C", "Serve HTTP/2 cleartext (prior knowledge) instead of HTTP/1.1, e.g. for Cloud Run's HTTP/2 end-to-end.");
         var gunicorn = Opt<string?>("--gunicorn-opts", "MLFLOW_GUNICORN_OPTS", "Python server option; accepted and ignored.");
         var uvicorn = Opt<string?>("--uvicorn-opts", "MLFLOW_UVICORN_OPTS", "Python server option; accepted and ignored.");
         var waitress = new Option<string?>("--waitress-opts") { Description = "Python server option; accepted and ignored." };
@@ -76,7 +77,7 @@ public static class ServerCommand
         {
             backend, registry, defaultRoot, serve, noServe, artifactsOnly, destination, host, port, workers, staticPrefix,
             allowedHosts, cors, xfo, noSecurity, appName, prometheus, dev, gunicorn, uvicorn, waitress, replica, archival,
-            workspaces, noWorkspaces, workspaceStore, secretsTtl, secretsSize,
+            workspaces, noWorkspaces, workspaceStore, secretsTtl, secretsSize, h2c,
         };
         cmd.SetAction(async (parse, ct) =>
         {
@@ -112,6 +113,7 @@ public static class ServerCommand
                 AppName = parse.GetValue(appName),
                 ExposePrometheus = parse.GetValue(prometheus),
                 Dev = parse.GetValue(dev),
+                H2c = parse.GetValue(h2c),
             };
             try
             {

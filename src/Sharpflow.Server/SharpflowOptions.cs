@@ -25,6 +25,19 @@ public sealed class SharpflowOptions
     public string? ExposePrometheus { get; set; }
     public bool Dev { get; set; }
 
+    /// <summary>Webhook delivery settings; null reads MLflow's MLFLOW_WEBHOOK_* variables.</summary>
+    public Features.Webhooks.WebhookSettings? Webhooks { get; set; }
+
+    /// <summary>
+    /// Serve HTTP/2 over cleartext with prior knowledge (h2c) instead of HTTP/1.1, for Cloud Run's "HTTP/2 end-to-end"
+    /// setting, which lifts its 32 MiB cap on HTTP/1 request bodies. Kestrel cannot offer both on one cleartext port
+    /// (there is no TLS to negotiate with), so HTTP/1 clients must then come through a proxy that speaks h2c.
+    /// </summary>
+    public bool H2c { get; set; }
+
+    /// <summary>How gs://, s3:// and wasbs:// stores are reached; null reads MLflow's variables from the environment (not a flag).</summary>
+    public Sharpflow.Artifacts.CloudStoreSettings? CloudStores { get; set; }
+
     /// <summary>The root new experiments get: the proxy scheme when serving artifacts, as MLflow does.</summary>
     public string EffectiveDefaultArtifactRoot =>
         !string.IsNullOrEmpty(DefaultArtifactRoot) ? DefaultArtifactRoot

@@ -7,10 +7,14 @@ using Sharpflow.Artifacts;
 using Sharpflow.Server.Features.Artifacts;
 using Sharpflow.Server.Features.Experiments;
 using Sharpflow.Server.Features.Health;
+using Sharpflow.Server.Features.LoggedModels;
 using Sharpflow.Server.Features.Metrics;
+using Sharpflow.Server.Features.Registry;
 using Sharpflow.Server.Features.Runs;
+using Sharpflow.Server.Features.Webhooks;
 using Sharpflow.Server.Http;
 using Sharpflow.Store;
+using Sharpflow.Store.Registry;
 using Sharpflow.Store.Schema;
 using Sharpflow.Store.Sql;
 using Sharpflow.Store.Tracking;
@@ -22,7 +26,7 @@ public static class SharpflowServer
 {
     public static async Task<WebApplication> BuildAsync(SharpflowOptions options, Action<ILoggingBuilder>? logging = null, CancellationToken ct = default)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.Logging.ClearProviders();
         if (logging is not null) logging(builder.Logging);
         else builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "yyyy-MM-dd HH:mm:ss "; })
@@ -31,6 +35,8 @@ public static class SharpflowServer
         {
             k.Limits.MaxRequestBodySize = null;
             k.AddServerHeader = false;
+            // Kestrel's default (HTTP/1.1 and HTTP/2) means HTTP/1.1 only on a cleartext port; h2c needs HTTP/2 alone.
+            if (options.H2c) k.ConfigureEndpointDefaults(listen => listen.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2);
         });
         builder.WebHost.UseUrls($"http://{FormatHost(options.Host)}:{options.Port}");
 
@@ -42,6 +48,8 @@ public static class SharpflowServer
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(db);
         builder.Services.AddSingleton(store);
+        builder.Services.AddSingleton(new RegistryStore(db));
+        builder.Services.AddSingleton<WebhookDispatcher>();
         var artifacts = new ArtifactProxy(options);
         builder.Services.AddSingleton(artifacts);
         builder.Services.AddSingleton<IArtifactStore>(_ => artifacts.Destination);
@@ -87,5 +95,8 @@ public static class SharpflowServer
         app.MapRuns();
         app.MapMetrics();
         app.MapArtifacts();
+        app.MapRegistry();
+        app.MapLoggedModels();
+        app.MapWebhooks();
     }
 }

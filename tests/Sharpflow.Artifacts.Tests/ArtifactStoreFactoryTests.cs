@@ -18,14 +18,33 @@ public class ArtifactStoreFactoryTests
     }
 
     [Theory]
-    [InlineData("gs://bucket/prefix", "gs")]
-    [InlineData("s3://bucket/prefix", "s3")]
-    [InlineData("wasbs://container@account.blob.core.windows.net/prefix", "wasbs")]
-    public void Cloud_stores_are_named_but_not_built_yet(string uri, string scheme)
+    [InlineData("s3://bucket", "bucket", "")]
+    [InlineData("s3://bucket/", "bucket", "")]
+    [InlineData("s3://bucket/a/b/", "bucket", "a/b")]
+    [InlineData("s3://my.bucket/exp 1/x", "my.bucket", "exp 1/x")]
+    public void S3_uris_name_a_bucket_and_a_prefix(string uri, string bucket, string prefix)
+    {
+        var settings = new CloudStoreSettings(new Gcs.GcsSettings("127.0.0.1:1"), new S3.S3Settings("http://127.0.0.1:1", false, null, null, "k", "s"),
+            new AzureBlob.AzureBlobSettings(null, null));
+        var store = Assert.IsType<Sharpflow.Artifacts.S3.S3ArtifactStore>(ArtifactStoreFactory.Create(uri, settings));
+        Assert.Equal((bucket, prefix), (store.Container, store.Prefix));
+        Assert.Equal(uri, store.RootUri);
+    }
+
+    [Theory]
+    [InlineData("gs://bucket/a/b", "bucket", "a/b")]
+    [InlineData("gs://bucket", "bucket", "")]
+    public void Gcs_uris_name_a_bucket_and_a_prefix(string uri, string bucket, string prefix) =>
+        Assert.Equal((bucket, prefix), Sharpflow.Artifacts.Gcs.GcsArtifactStore.Parse(uri));
+
+    [Theory]
+    [InlineData("s3:///no-bucket")]
+    [InlineData("gs:///no-bucket")]
+    [InlineData("wasbs://no-account/x")]
+    public void Cloud_uris_without_a_bucket_are_refused(string uri)
     {
         var e = Assert.Throws<MlflowException>(() => ArtifactStoreFactory.Create(uri));
-        Assert.Equal(ErrorCode.NOT_IMPLEMENTED, e.Code);
-        Assert.Contains(scheme + "://", e.Message);
+        Assert.Equal(400, e.HttpStatus);
     }
 
     [Theory]

@@ -37,7 +37,7 @@ public static partial class TrackingValidation
     private static string BadCharacterMessage() =>
         "Names may only contain alphanumerics, underscores (_), dashes (-), periods (.), spaces ( ), colon(:) and slashes (/).";
 
-    private static string BadPathMessage(string name) =>
+    internal static string BadPathMessage(string name) =>
         "Names may be treated as files in certain cases, and must not resolve to other names when treated as such. " +
         $"This name would resolve to {PythonRepr.Str(PosixPath.NormPath(name))}";
 

@@ -72,3 +72,72 @@ public static class TrackingMessages
         ProtoMessage.Int("start_step"), ProtoMessage.Int("end_step"), ProtoMessage.Int("max_results"));
     public static readonly ProtoMessage SearchDatasets = new(ProtoMessage.StrList("experiment_ids"));
 }
+
+/// <summary>The request messages of the model registry service (model_registry.proto).</summary>
+public static class RegistryMessages
+{
+    private static ProtoField S(string name) => ProtoMessage.Str(name);
+
+    public static readonly ProtoMessage Tag = new(S("key"), S("value"));
+    public static readonly ProtoMessage CreateRegisteredModel = new(S("name"), ProtoMessage.MsgList("tags", Tag), S("description"), S("deployment_job_id"));
+    public static readonly ProtoMessage RenameRegisteredModel = new(S("name"), S("new_name"));
+    public static readonly ProtoMessage UpdateRegisteredModel = new(S("name"), S("description"), S("deployment_job_id"));
+    public static readonly ProtoMessage Name = new(S("name"));
+    public static readonly ProtoMessage SearchRegisteredModels = new(S("filter"), ProtoMessage.Int("max_results"), ProtoMessage.StrList("order_by"), S("page_token"));
+    public static readonly ProtoMessage GetLatestVersions = new(S("name"), ProtoMessage.StrList("stages"));
+    public static readonly ProtoMessage CreateModelVersion = new(S("name"), S("source"), S("run_id"), ProtoMessage.MsgList("tags", Tag), S("run_link"),
+        S("description"), S("model_id"));
+    public static readonly ProtoMessage UpdateModelVersion = new(S("name"), S("version"), S("description"));
+    public static readonly ProtoMessage TransitionModelVersionStage = new(S("name"), S("version"), S("stage"), ProtoMessage.Bool("archive_existing_versions"));
+    public static readonly ProtoMessage NameVersion = new(S("name"), S("version"));
+    public static readonly ProtoMessage SearchModelVersions = SearchRegisteredModels;
+    public static readonly ProtoMessage SetRegisteredModelTag = new(S("name"), S("key"), S("value"));
+    public static readonly ProtoMessage DeleteRegisteredModelTag = new(S("name"), S("key"));
+    public static readonly ProtoMessage SetModelVersionTag = new(S("name"), S("version"), S("key"), S("value"));
+    public static readonly ProtoMessage DeleteModelVersionTag = new(S("name"), S("version"), S("key"));
+    public static readonly ProtoMessage SetRegisteredModelAlias = new(S("name"), S("alias"), S("version"));
+    public static readonly ProtoMessage Alias = new(S("name"), S("alias"));
+}
+
+/// <summary>The logged-model request messages of the tracking service (service.proto, MLflow 3).</summary>
+public static class LoggedModelMessages
+{
+    private static ProtoField S(string name) => ProtoMessage.Str(name);
+
+    public static readonly ProtoMessage KeyValue = new(S("key"), S("value"));
+    public static readonly ProtoMessage Create = new(S("experiment_id"), S("name"), S("model_type"), S("source_run_id"),
+        ProtoMessage.MsgList("params", KeyValue), ProtoMessage.MsgList("tags", KeyValue));
+    public static readonly ProtoMessage Finalize = new(S("model_id"),
+        ProtoMessage.Enum("status", "LOGGED_MODEL_PENDING", "LOGGED_MODEL_READY", "LOGGED_MODEL_UPLOAD_FAILED"));
+    public static readonly ProtoMessage SetTags = new(S("model_id"), ProtoMessage.MsgList("tags", KeyValue));
+    public static readonly ProtoMessage LogParams = new(S("model_id"), ProtoMessage.MsgList("params", KeyValue));
+    public static readonly ProtoMessage Dataset = new(S("dataset_name"), S("dataset_digest"));
+    public static readonly ProtoMessage OrderBy = new(S("field_name"), ProtoMessage.Bool("ascending"), S("dataset_name"), S("dataset_digest"));
+    public static readonly ProtoMessage Search = new(ProtoMessage.StrList("experiment_ids"), S("filter"), ProtoMessage.MsgList("datasets", Dataset),
+        ProtoMessage.Int("max_results"), ProtoMessage.MsgList("order_by", OrderBy), S("page_token"));
+    public static readonly ProtoMessage ListArtifacts = new(S("model_id"), S("artifact_directory_path"), S("page_token"));
+}
+
+/// <summary>The request messages of the webhook service (webhooks.proto).</summary>
+public static class WebhookMessages
+{
+    private static ProtoField S(string name) => ProtoMessage.Str(name);
+
+    /// <summary>Enum names after the proto's 0 = *_UNSPECIFIED value, so index + 1 is the proto number.</summary>
+    public static readonly string[] Entities =
+    [
+        "REGISTERED_MODEL", "MODEL_VERSION", "MODEL_VERSION_TAG", "MODEL_VERSION_ALIAS", "PROMPT", "PROMPT_VERSION", "PROMPT_TAG",
+        "PROMPT_VERSION_TAG", "PROMPT_ALIAS", "BUDGET_POLICY",
+    ];
+
+    public static readonly string[] Actions = ["CREATED", "UPDATED", "DELETED", "SET", "EXCEEDED"];
+    public static readonly string[] Statuses = ["ACTIVE", "DISABLED"];
+
+    public static readonly ProtoMessage Event = new(ProtoMessage.Enum("entity", Entities), ProtoMessage.Enum("action", Actions));
+    public static readonly ProtoMessage Create = new(S("name"), S("description"), S("url"), ProtoMessage.MsgList("events", Event), S("secret"),
+        ProtoMessage.Enum("status", Statuses));
+    public static readonly ProtoMessage List = new(ProtoMessage.Int("max_results"), S("page_token"));
+    public static readonly ProtoMessage Update = new(S("webhook_id"), S("name"), S("description"), S("url"), ProtoMessage.MsgList("events", Event),
+        S("secret"), ProtoMessage.Enum("status", Statuses));
+    public static readonly ProtoMessage Test = new(S("webhook_id"), ProtoMessage.Msg("event", Event));
+}

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data;
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
@@ -9,21 +10,35 @@ namespace Sharpflow.Store.Sql;
 
 /// <summary>
 /// The database behind the store: opens pooled connections and runs units of work in transactions.
-/// SQLite allows one writer at a time, so writes from this process queue on a semaphore instead of
-/// failing with "database is locked"; other processes are handled by busy_timeout and retries.
+/// SQLite allows one writer at a time, so writes from this process queue (and commit in groups, see
+/// WriteSqliteAsync) instead of failing with "database is locked"; other processes are handled by busy_timeout
+/// and retries.
 /// </summary>
 public sealed class SqlDatabase : IAsyncDisposable
 {
     private readonly SemaphoreSlim _sqliteWriter = new(1, 1);
     private readonly NpgsqlDataSource? _pg;
     private readonly string _connectionString;
+    private string? _sqliteJournalSetup;
 
     public SqlDatabase(StoreUri uri)
     {
         Uri = uri;
         Dialect = Dialects.Dialects.For(uri.Kind);
         _connectionString = uri.ConnectionString;
-        if (uri.Kind == DbKind.Postgres) _pg = NpgsqlDataSource.Create(uri.ConnectionString);
+        if (uri.Kind == DbKind.Postgres)
+        {
+            // Statements the store runs again and again (log-batch's inserts, the run lookup, searches of one
+            // shape) are prepared on the server after their second use, so PostgreSQL parses and plans them once
+            // per connection instead of on every call.
+            var cs = new NpgsqlConnectionStringBuilder(uri.ConnectionString);
+            if (cs.MaxAutoPrepare == 0)
+            {
+                cs.MaxAutoPrepare = 64;
+                cs.AutoPrepareMinUsages = 2;
+            }
+            _pg = NpgsqlDataSource.Create(cs.ConnectionString);
+        }
     }
 
     public StoreUri Uri { get; }
@@ -39,7 +54,7 @@ public sealed class SqlDatabase : IAsyncDisposable
             if (Dialect.ConnectionSetup is { } setup)
             {
                 await using var cmd = conn.CreateCommand();
-                cmd.CommandText = setup;
+                cmd.CommandText = setup + (conn is SqliteConnection ? _sqliteJournalSetup ??= await SqliteJournalSetupAsync(conn, ct).ConfigureAwait(false) : "");
                 await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             }
             return conn;
@@ -49,6 +64,21 @@ public sealed class SqlDatabase : IAsyncDisposable
             await conn.DisposeAsync().ConfigureAwait(false);
             throw new MlflowException(ErrorCode.TEMPORARILY_UNAVAILABLE, $"Could not connect to the database ({Uri.Display}): {e.Message}", e);
         }
+    }
+
+    /// <summary>
+    /// Commits in SQLite's default DELETE journal mode create, fsync and delete the journal file and fsync the
+    /// directory each time. PERSIST (a per-connection setting, compatible with other processes in DELETE mode)
+    /// keeps the file and zeroes its header instead. A database someone switched to WAL keeps WAL: setting
+    /// another mode would switch the file back.
+    /// </summary>
+    private static async Task<string> SqliteJournalSetupAsync(DbConnection conn, CancellationToken ct)
+    {
+        await using var cmd = conn.CreateCommand();
+        cmd.CommandText = "PRAGMA journal_mode";
+        var mode = (await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false)) as string;
+        return string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase) ? ""
+            : " PRAGMA journal_mode = PERSIST; PRAGMA journal_size_limit = 4194304;";
     }
 
     /// <summary>Runs a read-only unit of work on its own connection.</summary>
@@ -71,21 +101,15 @@ public sealed class SqlDatabase : IAsyncDisposable
     /// </summary>
     public async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct = default)
     {
+        if (Dialect.Kind == DbKind.Sqlite)
+            return (T)(await WriteSqliteAsync(async (c, tx) => (object?)await work(c, tx).ConfigureAwait(false), ct).ConfigureAwait(false))!;
         const int maxAttempts = 5;
         for (var attempt = 1; ; attempt++)
         {
-            var locked = false;
-            if (Dialect.Kind == DbKind.Sqlite)
-            {
-                await _sqliteWriter.WaitAsync(ct).ConfigureAwait(false);
-                locked = true;
-            }
             try
             {
                 await using var conn = await OpenAsync(ct).ConfigureAwait(false);
-                await using var tx = conn is SqliteConnection sqlite
-                    ? sqlite.BeginTransaction(deferred: false)
-                    : await conn.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct).ConfigureAwait(false);
+                await using var tx = await conn.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct).ConfigureAwait(false);
                 var result = await work(conn, tx).ConfigureAwait(false);
                 await tx.CommitAsync(ct).ConfigureAwait(false);
                 return result;
@@ -94,19 +118,121 @@ public sealed class SqlDatabase : IAsyncDisposable
             {
                 // fall through to retry with backoff
             }
-            catch (DbException e) when (Dialect.IsValueRejected(e))
+            catch (DbException e) when (Dialect.IsValueRejected(e) || Dialect.IsConnectionFailure(e) || Dialect.IsRetryable(e))
             {
-                throw MlflowException.InvalidParameter($"A value does not fit its database column: {e.Message}");
+                throw Translate(e);
             }
-            catch (DbException e) when (Dialect.IsConnectionFailure(e) || Dialect.IsRetryable(e))
+            await Task.Delay(Random.Shared.Next(10, 50) * attempt, ct).ConfigureAwait(false);
+        }
+    }
+
+    private Exception Translate(Exception e) => e switch
+    {
+        DbException d when Dialect.IsValueRejected(d) => MlflowException.InvalidParameter($"A value does not fit its database column: {d.Message}"),
+        DbException d when Dialect.IsConnectionFailure(d) || Dialect.IsRetryable(d) =>
+            new MlflowException(ErrorCode.TEMPORARILY_UNAVAILABLE, $"Database unavailable: {d.Message}", d),
+        _ => e,
+    };
+
+    private sealed class PendingWrite(Func<DbConnection, DbTransaction, Task<object?>> work)
+    {
+        public Func<DbConnection, DbTransaction, Task<object?>> Work { get; } = work;
+        public TaskCompletionSource<object?> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private readonly ConcurrentQueue<PendingWrite> _sqliteQueue = new();
+    private const int MaxWritesPerCommit = 32;
+
+    /// <summary>
+    /// SQLite has one writer at a time and each commit costs fsyncs, so writes that queue up while another commits
+    /// are committed together (group commit): whoever takes the writer lock runs every queued unit of work, each
+    /// inside its own SAVEPOINT, in arrival order, then commits once. A unit that fails is rolled back to its
+    /// savepoint and fails alone; the others commit. Nobody is answered before the commit, so each request
+    /// stays atomic and durable exactly as with a transaction of its own.
+    /// </summary>
+    private async Task<object?> WriteSqliteAsync(Func<DbConnection, DbTransaction, Task<object?>> work, CancellationToken ct)
+    {
+        var mine = new PendingWrite(work);
+        _sqliteQueue.Enqueue(mine);
+        while (!mine.Done.Task.IsCompleted)
+        {
+            await _sqliteWriter.WaitAsync(ct).ConfigureAwait(false);
+            try
             {
-                throw new MlflowException(ErrorCode.TEMPORARILY_UNAVAILABLE, $"Database unavailable: {e.Message}", e);
+                if (mine.Done.Task.IsCompleted) break;
+                var group = new List<PendingWrite>();
+                while (group.Count < MaxWritesPerCommit && _sqliteQueue.TryDequeue(out var next)) group.Add(next);
+                await CommitSqliteGroupAsync(group).ConfigureAwait(false);
             }
             finally
             {
-                if (locked) _sqliteWriter.Release();
+                _sqliteWriter.Release();
             }
-            await Task.Delay(Random.Shared.Next(10, 50) * attempt, ct).ConfigureAwait(false);
+        }
+        return await mine.Done.Task.ConfigureAwait(false);
+    }
+
+    /// <summary>Runs and commits one group; completes every unit's task (before the writer lock is released) and never throws.</summary>
+    private async Task CommitSqliteGroupAsync(List<PendingWrite> group)
+    {
+        if (group.Count == 0) return;
+        const int maxAttempts = 5;
+        for (var attempt = 1; ; attempt++)
+        {
+            var outcomes = new (object? Result, Exception? Error)[group.Count];
+            try
+            {
+                await using var conn = await OpenAsync(CancellationToken.None).ConfigureAwait(false);
+                await using var tx = ((SqliteConnection)conn).BeginTransaction(deferred: false);
+                if (group.Count == 1)
+                {
+                    // Alone: no savepoint, a failure simply leaves the transaction uncommitted.
+                    try
+                    {
+                        outcomes[0].Result = await group[0].Work(conn, tx).ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (e is not DbException d || !Dialect.IsRetryable(d))
+                    {
+                        group[0].Done.TrySetException(Translate(e));
+                        return;
+                    }
+                }
+                else
+                {
+                    for (var i = 0; i < group.Count; i++)
+                    {
+                        await tx.SaveAsync("sharpflow_write").ConfigureAwait(false);
+                        try
+                        {
+                            outcomes[i].Result = await group[i].Work(conn, tx).ConfigureAwait(false);
+                        }
+                        catch (Exception e) when (e is not DbException d || !Dialect.IsRetryable(d))
+                        {
+                            outcomes[i].Error = e;
+                            await tx.RollbackAsync("sharpflow_write").ConfigureAwait(false);
+                        }
+                        await tx.ReleaseAsync("sharpflow_write").ConfigureAwait(false);
+                    }
+                }
+                await tx.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+                for (var i = 0; i < group.Count; i++)
+                {
+                    if (outcomes[i].Error is { } error) group[i].Done.TrySetException(Translate(error));
+                    else group[i].Done.TrySetResult(outcomes[i].Result);
+                }
+                return;
+            }
+            catch (DbException e) when (Dialect.IsRetryable(e) && attempt < maxAttempts)
+            {
+                // another process holds the database: run the whole group again after a pause
+            }
+            catch (Exception e)
+            {
+                var error = Translate(e);
+                foreach (var pending in group) pending.Done.TrySetException(error);
+                return;
+            }
+            await Task.Delay(Random.Shared.Next(10, 50) * attempt).ConfigureAwait(false);
         }
     }
 

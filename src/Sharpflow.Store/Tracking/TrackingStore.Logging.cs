@@ -61,18 +61,16 @@ public sealed partial class TrackingStore
     {
         if (tags.Count == 0) return;
         var deduped = DedupeLast(tags.ToList());
-        var cmd = c.Sql("", tx);
-        var sb = new StringBuilder("INSERT INTO tags (key, value, run_uuid) VALUES ");
-        for (var i = 0; i < deduped.Count; i++)
+        await using (var insert = new RowInserter(c, tx, Db.Dialect.RowsPerInsert, "INSERT INTO tags (key, value, run_uuid)", 3,
+                         " ON CONFLICT (key, run_uuid) DO UPDATE SET value = excluded.value"))
         {
-            if (i > 0) sb.Append(", ");
-            sb.Append($"(@k{i}, @v{i}, @run)");
-            cmd.P($"@k{i}", deduped[i].Key).P($"@v{i}", deduped[i].Value);
+            await insert.InsertAsync(deduped.Count, (i, row) =>
+            {
+                row[0] = deduped[i].Key;
+                row[1] = deduped[i].Value;
+                row[2] = runId;
+            }, ct);
         }
-        sb.Append(" ON CONFLICT (key, run_uuid) DO UPDATE SET value = excluded.value");
-        cmd.CommandText = sb.ToString();
-        cmd.P("@run", runId);
-        await cmd.ExecAsync(ct);
         var runName = deduped.LastOrDefault(t => t.Key == MlflowTags.RunName);
         if (runName is not null)
             await c.Sql("UPDATE runs SET name = @n WHERE run_uuid = @id", tx).P("@n", runName.Value).P("@id", runId).ExecAsync(ct);
@@ -83,8 +81,10 @@ public sealed partial class TrackingStore
         TrackingValidation.Metric(metric);
         return Db.WriteAsync(async (c, tx) =>
         {
-            await GetActiveRunAsync(c, tx, runId, ct);
+            var run = await GetActiveRunAsync(c, tx, runId, ct);
             await InsertMetricsAsync(c, tx, runId, [metric], ct);
+            // Issue 4: a metric naming a model_id is also linked to that logged model (TrackingStore.LoggedModels.cs).
+            await InsertLoggedModelMetricsAsync(c, tx, runId, long.Parse(run.ExperimentId), [metric], ct);
         }, ct);
     }
 
@@ -101,14 +101,16 @@ public sealed partial class TrackingStore
 
         await Db.WriteAsync(async (c, tx) =>
         {
-            await GetActiveRunAsync(c, tx, runId, ct);
+            var run = await GetActiveRunAsync(c, tx, runId, ct);
             await InsertParamsAsync(c, tx, runId, validParams, ct);
             await InsertMetricsAsync(c, tx, runId, metrics, ct);
+            // Issue 4: metrics naming a model_id are also linked to that logged model (TrackingStore.LoggedModels.cs).
+            await InsertLoggedModelMetricsAsync(c, tx, runId, long.Parse(run.ExperimentId), metrics, ct);
             await UpsertTagsAsync(c, tx, runId, validTags, ct);
         }, ct);
     }
 
-    private static async Task InsertParamsAsync(DbConnection c, DbTransaction tx, string runId, List<KeyValue> parameters, CancellationToken ct)
+    private async Task InsertParamsAsync(DbConnection c, DbTransaction tx, string runId, List<KeyValue> parameters, CancellationToken ct)
     {
         if (parameters.Count == 0) return;
         var lookup = c.Sql("", tx);
@@ -125,73 +127,65 @@ public sealed partial class TrackingStore
         }
         var fresh = parameters.Where(p => !existing.ContainsKey(p.Key)).ToList();
         if (fresh.Count == 0) return;
-        var cmd = c.Sql("", tx);
-        var sb = new StringBuilder("INSERT INTO params (key, value, run_uuid) VALUES ");
-        for (var i = 0; i < fresh.Count; i++)
+        await using var insert = new RowInserter(c, tx, Db.Dialect.RowsPerInsert, "INSERT INTO params (key, value, run_uuid)", 3);
+        await insert.InsertAsync(fresh.Count, (i, row) =>
         {
-            if (i > 0) sb.Append(", ");
-            sb.Append($"(@k{i}, @v{i}, @run)");
-            cmd.P($"@k{i}", fresh[i].Key).P($"@v{i}", fresh[i].Value ?? "");
-        }
-        cmd.CommandText = sb.ToString();
-        cmd.P("@run", runId);
-        await cmd.ExecAsync(ct);
+            row[0] = fresh[i].Key;
+            row[1] = fresh[i].Value ?? "";
+            row[2] = runId;
+        }, ct);
     }
 
     /// <summary>
     /// Appends history rows (exact duplicates ignored, as MLflow's primary key makes them) and moves
     /// latest_metrics forward where a point is newer by (step, timestamp, value).
     /// </summary>
-    private static async Task InsertMetricsAsync(DbConnection c, DbTransaction tx, string runId, IReadOnlyList<Metric> metrics, CancellationToken ct)
+    private async Task InsertMetricsAsync(DbConnection c, DbTransaction tx, string runId, IReadOnlyList<Metric> metrics, CancellationToken ct)
     {
         if (metrics.Count == 0) return;
         var rows = metrics.Select(m => (m.Key, San: Sanitize(m.Value), m.Timestamp, m.Step)).ToList();
-        const int chunk = 500;
-        for (var start = 0; start < rows.Count; start += chunk)
+        await using (var insert = new RowInserter(c, tx, Db.Dialect.RowsPerInsert,
+                         "INSERT INTO metrics (key, value, timestamp, run_uuid, step, is_nan)", 6, " ON CONFLICT DO NOTHING"))
         {
-            var part = rows.Skip(start).Take(chunk).ToList();
-            var cmd = c.Sql("", tx);
-            var sb = new StringBuilder("INSERT INTO metrics (key, value, timestamp, run_uuid, step, is_nan) VALUES ");
-            for (var i = 0; i < part.Count; i++)
+            await insert.InsertAsync(rows.Count, (i, row) =>
             {
-                if (i > 0) sb.Append(", ");
-                sb.Append($"(@k{i}, @v{i}, @t{i}, @run, @s{i}, @n{i})");
-                cmd.P($"@k{i}", part[i].Key).P($"@v{i}", part[i].San.Value).P($"@t{i}", part[i].Timestamp)
-                    .P($"@s{i}", part[i].Step).P($"@n{i}", part[i].San.IsNan);
-            }
-            sb.Append(" ON CONFLICT DO NOTHING");
-            cmd.CommandText = sb.ToString();
-            cmd.P("@run", runId);
-            await cmd.ExecAsync(ct);
+                row[0] = rows[i].Key;
+                row[1] = rows[i].San.Value;
+                row[2] = rows[i].Timestamp;
+                row[3] = runId;
+                row[4] = rows[i].Step;
+                row[5] = rows[i].San.IsNan;
+            }, ct);
         }
 
         // Newest point per key within this batch, keys in first-seen order.
         var latest = new List<(string Key, (bool IsNan, double Value) San, long Timestamp, long Step)>();
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var row in rows)
         {
-            var i = latest.FindIndex(x => x.Key == row.Key);
-            if (i < 0) latest.Add(row);
+            if (!index.TryGetValue(row.Key, out var i))
+            {
+                index[row.Key] = latest.Count;
+                latest.Add(row);
+            }
             else if (IsNewer(row.Step, row.Timestamp, row.San.Value, latest[i].Step, latest[i].Timestamp, latest[i].San.Value)) latest[i] = row;
         }
-        for (var start = 0; start < latest.Count; start += chunk)
+        await using (var upsert = new RowInserter(c, tx, Db.Dialect.RowsPerInsert,
+                         "INSERT INTO latest_metrics (key, value, timestamp, step, is_nan, run_uuid)", 6,
+                         " ON CONFLICT (key, run_uuid) DO UPDATE SET value = excluded.value, timestamp = excluded.timestamp, " +
+                         "step = excluded.step, is_nan = excluded.is_nan " +
+                         "WHERE excluded.step > latest_metrics.step OR (excluded.step = latest_metrics.step AND " +
+                         "(excluded.timestamp > latest_metrics.timestamp OR (excluded.timestamp = latest_metrics.timestamp AND excluded.value > latest_metrics.value)))"))
         {
-            var part = latest.Skip(start).Take(chunk).ToList();
-            var cmd = c.Sql("", tx);
-            var sb = new StringBuilder("INSERT INTO latest_metrics (key, value, timestamp, step, is_nan, run_uuid) VALUES ");
-            for (var i = 0; i < part.Count; i++)
+            await upsert.InsertAsync(latest.Count, (i, row) =>
             {
-                if (i > 0) sb.Append(", ");
-                sb.Append($"(@k{i}, @v{i}, @t{i}, @s{i}, @n{i}, @run)");
-                cmd.P($"@k{i}", part[i].Key).P($"@v{i}", part[i].San.Value).P($"@t{i}", part[i].Timestamp)
-                    .P($"@s{i}", part[i].Step).P($"@n{i}", part[i].San.IsNan);
-            }
-            sb.Append(" ON CONFLICT (key, run_uuid) DO UPDATE SET value = excluded.value, timestamp = excluded.timestamp, " +
-                      "step = excluded.step, is_nan = excluded.is_nan " +
-                      "WHERE excluded.step > latest_metrics.step OR (excluded.step = latest_metrics.step AND " +
-                      "(excluded.timestamp > latest_metrics.timestamp OR (excluded.timestamp = latest_metrics.timestamp AND excluded.value > latest_metrics.value)))");
-            cmd.CommandText = sb.ToString();
-            cmd.P("@run", runId);
-            await cmd.ExecAsync(ct);
+                row[0] = latest[i].Key;
+                row[1] = latest[i].San.Value;
+                row[2] = latest[i].Timestamp;
+                row[3] = latest[i].Step;
+                row[4] = latest[i].San.IsNan;
+                row[5] = runId;
+            }, ct);
         }
     }
 

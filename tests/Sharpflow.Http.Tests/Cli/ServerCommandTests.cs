@@ -55,6 +55,7 @@ public class ServerCommandTests
         { ["--workspace-store-uri", "sqlite:///workspaces.db"], "--workspace-store-uri", "sqlite:///workspaces.db" },
         { ["--enable-workspaces"], "--enable-workspaces", true },
         { ["--disable-workspaces"], "--disable-workspaces", true },
+        { ["--h2c"], "--h2c", true }, // Sharpflow's own: HTTP/2 cleartext for Cloud Run
     };
 
     [Theory]

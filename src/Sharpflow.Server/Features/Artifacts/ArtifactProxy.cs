@@ -15,11 +15,14 @@ public sealed class ArtifactProxy
 {
     private const string HttpRouteAnchor = "/api/2.0/mlflow-artifacts/artifacts/";
     private readonly Lazy<IArtifactStore> _destination;
+    private readonly CloudStoreSettings _cloud;
 
     public ArtifactProxy(SharpflowOptions options)
     {
         Serving = options.ServeArtifacts;
-        _destination = new Lazy<IArtifactStore>(() => ArtifactStoreFactory.Create(options.ArtifactsDestination));
+        // Read once: credentials and endpoints do not change while the server runs.
+        _cloud = options.CloudStores ?? CloudStoreSettings.FromEnvironment();
+        _destination = new Lazy<IArtifactStore>(() => ArtifactStoreFactory.Create(options.ArtifactsDestination, _cloud));
         if (Serving) _ = _destination.Value; // an unusable --artifacts-destination stops the server at start-up
     }
 
@@ -37,7 +40,7 @@ public sealed class ArtifactProxy
     public RunArtifactRoot ForRun(string? artifactUri)
     {
         var uri = artifactUri ?? "";
-        if (!ArtifactStoreFactory.IsProxyUri(uri)) return new RunArtifactRoot(ArtifactStoreFactory.Create(uri), ArtifactPath.Root, false);
+        if (!ArtifactStoreFactory.IsProxyUri(uri)) return new RunArtifactRoot(ArtifactStoreFactory.Create(uri, _cloud), ArtifactPath.Root, false);
         if (!Serving)
             throw new MlflowException(ErrorCode.TEMPORARILY_UNAVAILABLE,
                 $"The run's artifacts are at '{uri}', behind an artifact proxy, but this server runs with --no-serve-artifacts. " +

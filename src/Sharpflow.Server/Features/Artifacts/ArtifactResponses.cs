@@ -55,8 +55,12 @@ public static class ArtifactResponses
 
     /// <summary><c>--no-serve-artifacts</c>: MLflow's 503 text, naming the route rule.</summary>
     public static IResult Disabled(HttpContext http, string apiBase, bool withPath) =>
+        Disabled(http, $"{apiBase}/mlflow-artifacts/artifacts{(withPath ? "/<path:artifact_path>" : "")}");
+
+    /// <summary><c>--no-serve-artifacts</c>: MLflow's 503 text for the route rule given (without the static prefix).</summary>
+    public static IResult Disabled(HttpContext http, string rule) =>
         Html(StatusCodes.Status503ServiceUnavailable,
-            $"Endpoint: {http.Request.PathBase}{apiBase}/mlflow-artifacts/artifacts{(withPath ? "/<path:artifact_path>" : "")} " +
+            $"Endpoint: {http.Request.PathBase}{rule} " +
             "disabled due to the mlflow server running with `--no-serve-artifacts`. To enable artifacts server functionality, " +
             "run `mlflow server` with `--serve-artifacts`");
 

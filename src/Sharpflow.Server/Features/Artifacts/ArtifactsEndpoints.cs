@@ -35,6 +35,7 @@ public static class ArtifactsEndpoints
         app.MapRpc(Get, "/artifacts/list", ListRunArtifacts);
         app.MapMethods("/get-artifact", ["GET", "HEAD"], GetRunArtifact);
         app.MapAjaxOnly(Post, "/upload-artifact", UploadRunArtifact);
+        app.MapMultipartUpload();
     }
 
     /// <summary>The artifact path of a proxy route, as the client sent it (Werkzeug's &lt;path:artifact_path&gt;).</summary>

@@ -21,8 +21,14 @@ public static class RunsLogBatch
             .Check("metrics", v => RequireFields(v, "metrics", "key", "value", "timestamp"), Rule.Array)
             .Check("params", v => RequireFields(v, "params", "key"), Rule.Array)
             .Check("tags", v => RequireFields(v, "tags", "key"), Rule.Array);
+        // model_id and the dataset fields link a metric to a logged model (issue 4), as Metric.from_proto reads them.
         var metrics = r.GetMessages("metrics").Select(m =>
-            new Metric(m.Str("key") ?? "", m.Double("value") ?? 0, m.Int64("timestamp") ?? 0, m.Int64("step") ?? 0)).ToList();
+            new Metric(m.Str("key") ?? "", m.Double("value") ?? 0, m.Int64("timestamp") ?? 0, m.Int64("step") ?? 0)
+            {
+                ModelId = string.IsNullOrEmpty(m.Str("model_id")) ? null : m.Str("model_id"),
+                DatasetName = string.IsNullOrEmpty(m.Str("dataset_name")) ? null : m.Str("dataset_name"),
+                DatasetDigest = string.IsNullOrEmpty(m.Str("dataset_digest")) ? null : m.Str("dataset_digest"),
+            }).ToList();
         var parameters = r.GetMessages("params").Select(p => new KeyValue(p.Str("key") ?? "", p.Str("value") ?? "")).ToList();
         var tags = r.GetMessages("tags").Select(t => new KeyValue(t.Str("key") ?? "", t.Str("value") ?? "")).ToList();
         await store.LogBatchAsync(r.GetStringOrEmpty("run_id"), metrics, parameters, tags, http.RequestAborted);

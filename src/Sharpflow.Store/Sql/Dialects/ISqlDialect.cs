@@ -20,6 +20,12 @@ public interface ISqlDialect
     /// <summary>ORDER BY expression that returns child rows in the order they were first written, or null.</summary>
     string? InsertionOrder(string alias);
 
+    /// <summary>
+    /// Rows per INSERT statement for bulk writes (<see cref="RowInserter"/>): many for a server (one round trip
+    /// per chunk), 1 for in-process SQLite (one prepared statement executed per row is cheapest there).
+    /// </summary>
+    int RowsPerInsert { get; }
+
     /// <summary>Commands run on every new connection.</summary>
     string? ConnectionSetup { get; }
 

@@ -15,6 +15,8 @@ public sealed class PostgresDialect : ISqlDialect
     // PostgreSQL has no stable insertion order; MLflow on PostgreSQL returns heap order too.
     public string? InsertionOrder(string alias) => null;
 
+    public int RowsPerInsert => 500;
+
     public string? ConnectionSetup => null;
 
     public bool IsUniqueViolation(Exception e) => e is PostgresException { SqlState: "23505" };

@@ -15,6 +15,8 @@ public sealed class SqliteDialect : ISqlDialect
 
     public string? InsertionOrder(string alias) => $"{alias}.rowid";
 
+    public int RowsPerInsert => 1;
+
     public string? ConnectionSetup =>
         "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 20000; PRAGMA case_sensitive_like = true; PRAGMA synchronous = NORMAL;";
 
