@@ -39,7 +39,7 @@ public class LoggedModelGrammarTests
     [InlineData("bogus = 'x'")]
     [InlineData("metrics.acc > 'x'")]
     public void CrashesLikeMlflow(string filter) =>
-        Assert.Equal(ErrorCode.INTERNAL_ERROR, Assert.Throws<MlflowException>(() => SearchFilter.ParseLoggedModels(filter)).Code);
+        Assert.Equal(ErrorCode.INVALID_PARAMETER_VALUE, Assert.Throws<MlflowException>(() => SearchFilter.ParseLoggedModels(filter)).Code);
 
     [Fact]
     public void OrderBy()
@@ -94,7 +94,7 @@ public class LoggedModelGrammarTests
         var token = Convert.ToBase64String("nope"u8.ToArray());
         MessageAssert.Throws($"Invalid page token: {token}. Expecting value: line 1 column 1 (char 0)",
             () => SearchFilter.ParseLoggedModelQuery(["1"], null, null, token));
-        Assert.Equal(ErrorCode.INTERNAL_ERROR,
+        Assert.Equal(ErrorCode.INVALID_PARAMETER_VALUE,
             Assert.Throws<MlflowException>(() => SearchFilter.ParseLoggedModelQuery(["1"], null, null, "abcde")).Code);
     }
 }

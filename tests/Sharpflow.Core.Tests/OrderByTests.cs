@@ -38,7 +38,7 @@ public class OrderByTests
 
     [Fact]
     public void UnbalancedQuoteInKeyCrashesLikeMlflow() =>
-        Assert.Equal(ErrorCode.INTERNAL_ERROR, Assert.Throws<MlflowException>(() => SearchFilter.ParseRunOrderBy("tags.`a\"b` ASC")).Code);
+        Assert.Equal(ErrorCode.INVALID_PARAMETER_VALUE, Assert.Throws<MlflowException>(() => SearchFilter.ParseRunOrderBy("tags.`a\"b` ASC")).Code);
 
     [Theory]
     [InlineData("a b", new[] { "a", "b" })]

@@ -50,7 +50,7 @@ public class PageTokenTests
     [InlineData("eyJvZmZzZXQiOiBbMV19")] // {"offset": [1]}
     [InlineData("\u00e9")]
     public void CrashesLikeMlflow(string token) =>
-        Assert.Equal(ErrorCode.INTERNAL_ERROR, Assert.Throws<MlflowException>(() => PageToken.Decode(token)).Code);
+        Assert.Equal(ErrorCode.INVALID_PARAMETER_VALUE, Assert.Throws<MlflowException>(() => PageToken.Decode(token)).Code);
 
     [Theory]
     [InlineData(0)]

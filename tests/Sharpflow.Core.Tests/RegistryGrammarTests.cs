@@ -44,7 +44,7 @@ public class RegisteredModelGrammarTests
         // Comparators are checked last, after order_by and the page token.
         MessageAssert.Throws("Invalid page token, could not base64-decode", () => SearchFilter.ParseRegisteredModelQuery("name > 'x'", null, "notatoken"));
         MessageAssert.Throws("`order_by` contains duplicate fields: ['timestamp', 'last_updated_timestamp']",
-            () => SearchFilter.ParseRegisteredModelQuery(null, ["timestamp", "last_updated_timestamp"], null), ErrorCode.INTERNAL_ERROR);
+            () => SearchFilter.ParseRegisteredModelQuery(null, ["timestamp", "last_updated_timestamp"], null), ErrorCode.INVALID_PARAMETER_VALUE);
         Assert.Equal([new OrderByClause("attribute", "timestamp", false), new OrderByClause("attribute", "name", true)],
             SearchFilter.ParseRegisteredModelQuery(null, ["timestamp DESC"], null).OrderBy);
     }
@@ -101,6 +101,6 @@ public class ModelVersionGrammarTests
             ],
             SearchFilter.ParseModelVersionQuery(null, null, null).OrderBy);
         MessageAssert.Throws("`order_by` contains duplicate fields: ['name', 'tags.name DESC']",
-            () => SearchFilter.ParseModelVersionQuery(null, ["name", "tags.name DESC"], null), ErrorCode.INTERNAL_ERROR);
+            () => SearchFilter.ParseModelVersionQuery(null, ["name", "tags.name DESC"], null), ErrorCode.INVALID_PARAMETER_VALUE);
     }
 }

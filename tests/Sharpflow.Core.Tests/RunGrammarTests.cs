@@ -80,7 +80,7 @@ public class RunGrammarTests
 
     [Fact]
     public void UnquotedListItemsCrashLikeMlflow() =>
-        Assert.Equal(ErrorCode.INTERNAL_ERROR, Assert.Throws<MlflowException>(() => SearchFilter.ParseRuns("attributes.run_id IN (abc)")).Code);
+        Assert.Equal(ErrorCode.INVALID_PARAMETER_VALUE, Assert.Throws<MlflowException>(() => SearchFilter.ParseRuns("attributes.run_id IN (abc)")).Code);
 
     [Fact]
     public void QueryAppliesMlflowErrorOrder()
@@ -105,6 +105,6 @@ public class RunGrammarTests
         Assert.Equal([new OrderByClause("attribute", "start_time", true), new OrderByClause("attribute", "run_id", true)],
             SearchFilter.ParseRunQuery(null, ["created"], null).OrderBy);
         MessageAssert.Throws("`order_by` contains duplicate fields: ['created DESC', 'start_time']",
-            () => SearchFilter.ParseRunQuery(null, ["created DESC", "start_time"], null), ErrorCode.INTERNAL_ERROR);
+            () => SearchFilter.ParseRunQuery(null, ["created DESC", "start_time"], null), ErrorCode.INVALID_PARAMETER_VALUE);
     }
 }

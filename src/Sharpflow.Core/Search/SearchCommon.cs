@@ -17,8 +17,11 @@ internal static class SearchCommon
 {
     public static MlflowException Invalid(string message) => MlflowException.InvalidParameter(message);
 
-    /// <summary>For inputs on which MLflow itself crashes (an unhandled Python exception, HTTP 500).</summary>
-    public static MlflowException Crash(string message) => new(ErrorCode.INTERNAL_ERROR, message);
+    /// <summary>
+    /// For inputs on which MLflow itself crashes (an unhandled Python exception, HTTP 500). The input is the
+    /// client's mistake, so Sharpflow answers 400 INVALID_PARAMETER_VALUE rather than copying the 500.
+    /// </summary>
+    public static MlflowException Crash(string message) => MlflowException.InvalidParameter(message);
 
     /// <summary>The one statement of a filter, or null for an empty filter (no clauses).</summary>
     public static SqlGroup? SingleStatement(string? filter)

@@ -3,7 +3,7 @@ namespace Sharpflow.Core.Search;
 /// <summary>
 /// Entry points for MLflow's search grammar. Every user error is an
 /// <see cref="Errors.MlflowException"/> carrying MLflow's message (INVALID_PARAMETER_VALUE;
-/// INTERNAL_ERROR where MLflow itself crashes on the input).
+/// also where MLflow itself crashes on the input with a 500, which we do not copy).
 /// <para>
 /// Use the <c>Parse*Query</c> methods when handling a request: MLflow validates filter,
 /// order_by and page token in an entity-specific order, and which error a client sees when
