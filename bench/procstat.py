@@ -61,6 +61,8 @@ def cmd_start(argv):
     url = o["--url"].rstrip("/") + "/health"
     timeout = float(o.get("--timeout", "60"))
     log = open(o["--log"], "ab")
+    if os.sep in cmd[0] and not os.path.isabs(cmd[0]):
+        cmd[0] = os.path.abspath(cmd[0])  # relative to the caller, not to --cwd
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
                             cwd=o.get("--cwd"))
