@@ -118,8 +118,10 @@ public static class ServerCommand
             try
             {
                 var app = await SharpflowServer.BuildAsync(options, ct: ct);
+                // Announce only once the port is bound, so "listening" is never followed by a bind error.
+                await app.StartAsync(ct);
                 Console.Error.WriteLine($"Sharpflow {CliApp.Version} listening on http://{options.Host}:{options.Port} (store: {Sharpflow.Store.StoreUri.Parse(options.BackendStoreUri).Display})");
-                await app.RunAsync();
+                await app.WaitForShutdownAsync();
                 return 0;
             }
             catch (MlflowException e)

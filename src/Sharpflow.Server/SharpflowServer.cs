@@ -30,7 +30,9 @@ public static class SharpflowServer
         builder.Logging.ClearProviders();
         if (logging is not null) logging(builder.Logging);
         else builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "yyyy-MM-dd HH:mm:ss "; })
-            .SetMinimumLevel(LogLevel.Warning).AddFilter("Sharpflow", LogLevel.Information);
+            .SetMinimumLevel(LogLevel.Warning).AddFilter("Sharpflow", LogLevel.Information)
+            // The CLI reports start-up failures (port in use) in one line; the host would add a stack trace.
+            .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
         builder.WebHost.UseKestrel(k =>
         {
             k.Limits.MaxRequestBodySize = null;
