@@ -199,8 +199,8 @@ public sealed partial class TrackingStore
     /// 3.11's _log_model_metrics does: NaN is stored as 0, exact repeats are ignored, and an unknown model is the
     /// client's error (MLflow surfaces the foreign-key failure as BAD_REQUEST).
     /// </summary>
-    internal static async Task InsertLoggedModelMetricsAsync(DbConnection c, DbTransaction tx, string runId, long experimentId,
-        IReadOnlyList<Metric> metrics, CancellationToken ct)
+    internal static async Task InsertLoggedModelMetricsAsync(DbConnection c, DbTransaction tx, int rowsPerInsert, string runId,
+        long experimentId, IReadOnlyList<Metric> metrics, CancellationToken ct)
     {
         var linked = metrics.Where(m => m.ModelId is not null).Distinct().ToList();
         if (linked.Count == 0) return;
@@ -210,22 +210,22 @@ public sealed partial class TrackingStore
         var known = (await lookup.ListAsync(r => r.GetString(0), ct)).ToHashSet();
         if (ids.FirstOrDefault(id => !known.Contains(id)) is { } missing)
             throw new MlflowException(ErrorCode.BAD_REQUEST, $"FOREIGN KEY constraint failed: logged model '{missing}' does not exist.");
-        foreach (var part in linked.Chunk(500))
+        await using var insert = new RowInserter(c, tx, rowsPerInsert,
+            "INSERT INTO logged_model_metrics (model_id, metric_name, metric_timestamp_ms, metric_step, metric_value, " +
+            "experiment_id, run_id, dataset_uuid, dataset_name, dataset_digest)", 10, " ON CONFLICT DO NOTHING");
+        await insert.InsertAsync(linked.Count, (i, row) =>
         {
-            var cmd = c.Sql("", tx);
-            var sb = new StringBuilder("INSERT INTO logged_model_metrics (model_id, metric_name, metric_timestamp_ms, metric_step, metric_value, " +
-                                       "experiment_id, run_id, dataset_uuid, dataset_name, dataset_digest) VALUES ");
-            for (var i = 0; i < part.Length; i++)
-            {
-                if (i > 0) sb.Append(", ");
-                sb.Append($"(@m{i}, @k{i}, @t{i}, @s{i}, @v{i}, @e, @r, NULL, @dn{i}, @dd{i})");
-                cmd.P($"@m{i}", part[i].ModelId).P($"@k{i}", part[i].Key).P($"@t{i}", part[i].Timestamp).P($"@s{i}", part[i].Step)
-                    .P($"@v{i}", Sanitize(part[i].Value).Value).P($"@dn{i}", part[i].DatasetName).P($"@dd{i}", part[i].DatasetDigest);
-            }
-            sb.Append(" ON CONFLICT DO NOTHING");
-            cmd.CommandText = sb.ToString();
-            cmd.P("@e", experimentId).P("@r", runId);
-            await cmd.ExecAsync(ct);
-        }
+            var m = linked[i];
+            row[0] = m.ModelId;
+            row[1] = m.Key;
+            row[2] = m.Timestamp;
+            row[3] = m.Step;
+            row[4] = Sanitize(m.Value).Value;
+            row[5] = experimentId;
+            row[6] = runId;
+            row[7] = null;
+            row[8] = m.DatasetName;
+            row[9] = m.DatasetDigest;
+        }, ct);
     }
 }

@@ -84,7 +84,7 @@ public sealed partial class TrackingStore
             var run = await GetActiveRunAsync(c, tx, runId, ct);
             await InsertMetricsAsync(c, tx, runId, [metric], ct);
             // Issue 4: a metric naming a model_id is also linked to that logged model (TrackingStore.LoggedModels.cs).
-            await InsertLoggedModelMetricsAsync(c, tx, runId, long.Parse(run.ExperimentId), [metric], ct);
+            await InsertLoggedModelMetricsAsync(c, tx, Db.Dialect.RowsPerInsert, runId, long.Parse(run.ExperimentId), [metric], ct);
         }, ct);
     }
 
@@ -105,7 +105,7 @@ public sealed partial class TrackingStore
             await InsertParamsAsync(c, tx, runId, validParams, ct);
             await InsertMetricsAsync(c, tx, runId, metrics, ct);
             // Issue 4: metrics naming a model_id are also linked to that logged model (TrackingStore.LoggedModels.cs).
-            await InsertLoggedModelMetricsAsync(c, tx, runId, long.Parse(run.ExperimentId), metrics, ct);
+            await InsertLoggedModelMetricsAsync(c, tx, Db.Dialect.RowsPerInsert, runId, long.Parse(run.ExperimentId), metrics, ct);
             await UpsertTagsAsync(c, tx, runId, validTags, ct);
         }, ct);
     }
