@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Build Sharpflow, start it on a throwaway SQLite store, and run the real MLflow client scenario
-# (tracking_flow.py) against it. Exit code = the scenario's.
+# (every *_flow.py: tracking, registry) against it. Exit code is non-zero if any scenario fails.
 #
-#   bash tests/client/run.sh [extra tracking_flow.py args, e.g. --skip artifacts]
+#   bash tests/client/run.sh [extra scenario args, e.g. --skip artifacts]
 #
 # Env: MLFLOW_CLIENT_PYTHON (required): a Python interpreter where `import mlflow` (3.11) works,
 #      e.g. a venv with `pip install mlflow-skinny==3.11.*`; SF_PORT (default 5055);
@@ -32,7 +32,9 @@ for _ in $(seq 1 100); do
 done
 
 rc=0
-(cd "$WORK" && MLFLOW_TRACKING_URI="http://127.0.0.1:$PORT" "$PY" "$HERE/tracking_flow.py" "$@") || rc=$?
+for scenario in "$HERE"/*_flow.py; do
+  (cd "$WORK" && MLFLOW_TRACKING_URI="http://127.0.0.1:$PORT" "$PY" "$scenario" "$@") || rc=$?
+done
 if [ "$rc" != 0 ]; then
   echo "--- server log ($WORK/server.log), last 40 lines" >&2
   tail -n 40 "$WORK/server.log" >&2
