@@ -33,6 +33,7 @@ internal static class FilterSql
         {
             "LIKE" => dialect.Like(column, p),
             "ILIKE" => dialect.ILike(column, p),
+            "RLIKE" => dialect.RegexMatch(column, p),
             "=" or "!=" or ">" or ">=" or "<" or "<=" => $"{column} {comparator} {p}",
             _ => throw MlflowException.InvalidParameter($"Invalid comparator '{comparator}'"),
         };

@@ -26,35 +26,6 @@ public sealed partial class TrackingStore
         ["lifecycle_stage"] = "lifecycle_stage", ["experiment_id"] = "experiment_id",
     };
 
-    private static object? SqlValue(FilterValue value, bool integer = false) => value switch
-    {
-        FilterValue.StringValue s => s.Value,
-        FilterValue.NumberValue n when integer => (long)n.Value,
-        FilterValue.NumberValue n => n.Value,
-        FilterValue.ListValue l => l.Values,
-        _ => null,
-    };
-
-    private string Compare(DbCommand cmd, string column, string comparator, object? value, ref int n)
-    {
-        if (comparator is "IN" or "NOT IN")
-        {
-            var list = value as IReadOnlyList<string> ?? [];
-            var names = cmd.InList($"v{n++}_", list);
-            return $"{column} {comparator} ({names})";
-        }
-        var p = $"@v{n++}";
-        cmd.P(p, value);
-        return comparator switch
-        {
-            "LIKE" => Db.Dialect.Like(column, p),
-            "ILIKE" => Db.Dialect.ILike(column, p),
-            "RLIKE" => Db.Dialect.RegexMatch(column, p),
-            "=" or "!=" or ">" or ">=" or "<" or "<=" => $"{column} {comparator} {p}",
-            _ => throw MlflowException.InvalidParameter($"Invalid comparator '{comparator}'"),
-        };
-    }
-
     private static void CheckMaxResults(long maxResults)
     {
         if (maxResults <= 0)
@@ -144,19 +115,21 @@ public sealed partial class TrackingStore
             {
                 var kp = $"@v{n++}";
                 cmd.P(kp, MlflowTags.RunName);
-                return $"EXISTS (SELECT 1 FROM tags t WHERE t.run_uuid = r.run_uuid AND t.key = {kp} AND {Compare(cmd, "t.value", f.Comparator, SqlValue(f.Value), ref n)})";
+                return $"EXISTS (SELECT 1 FROM tags t WHERE t.run_uuid = r.run_uuid AND t.key = {kp} AND {FilterSql.Compare(Db.Dialect, cmd, "t.value", f.Comparator, FilterSql.Value(f.Value), ref n)})";
             }
             case SearchEntityTypes.Attribute:
             {
                 var column = RunColumnsByAttribute.TryGetValue(key, out var col) ? col : key;
-                return Compare(cmd, "r." + column, f.Comparator, SqlValue(f.Value, integer: column is "start_time" or "end_time"), ref n);
+                return (column is "start_time" or "end_time"
+                    ? FilterSql.CompareInteger(Db.Dialect, cmd, "r." + column, f.Comparator, f.Value, ref n)
+                    : FilterSql.Compare(Db.Dialect, cmd, "r." + column, f.Comparator, FilterSql.Value(f.Value), ref n));
             }
             case SearchEntityTypes.Dataset when key == "context":
                 return "EXISTS (SELECT 1 FROM inputs i JOIN datasets d ON i.source_id = d.dataset_uuid JOIN input_tags it ON it.input_uuid = i.input_uuid " +
-                       $"AND it.name = 'mlflow.data.context' WHERE i.destination_id = r.run_uuid AND {Compare(cmd, "it.value", f.Comparator, SqlValue(f.Value), ref n)})";
+                       $"AND it.name = 'mlflow.data.context' WHERE i.destination_id = r.run_uuid AND {FilterSql.Compare(Db.Dialect, cmd, "it.value", f.Comparator, FilterSql.Value(f.Value), ref n)})";
             case SearchEntityTypes.Dataset:
                 return "EXISTS (SELECT 1 FROM inputs i JOIN datasets d ON i.source_id = d.dataset_uuid WHERE i.destination_id = r.run_uuid " +
-                       $"AND {Compare(cmd, "d." + key, f.Comparator, SqlValue(f.Value), ref n)})";
+                       $"AND {FilterSql.Compare(Db.Dialect, cmd, "d." + key, f.Comparator, FilterSql.Value(f.Value), ref n)})";
         }
         var table = f.EntityType switch
         {
@@ -170,7 +143,7 @@ public sealed partial class TrackingStore
         var exists = $"EXISTS (SELECT 1 FROM {table} x WHERE x.run_uuid = r.run_uuid AND x.key = {keyParam}";
         if (f.Comparator == "IS NULL") return "NOT " + exists + ")";
         if (f.Comparator == "IS NOT NULL") return exists + ")";
-        return $"{exists} AND {Compare(cmd, "x.value", f.Comparator, SqlValue(f.Value), ref n)})";
+        return $"{exists} AND {FilterSql.Compare(Db.Dialect, cmd, "x.value", f.Comparator, FilterSql.Value(f.Value), ref n)})";
     }
 
     public Task<Page<Experiment>> SearchExperimentsAsync(ViewType view, long maxResults, string? filter, IReadOnlyList<string> orderBy,
@@ -188,7 +161,9 @@ public sealed partial class TrackingStore
                 if (f.EntityType == SearchEntityTypes.Attribute)
                 {
                     var integer = f.Key is "creation_time" or "last_update_time";
-                    where.Add(Compare(probe, "e." + f.Key, f.Comparator, SqlValue(f.Value, integer), ref n));
+                    where.Add(integer
+                        ? FilterSql.CompareInteger(Db.Dialect, probe, "e." + f.Key, f.Comparator, f.Value, ref n)
+                        : FilterSql.Compare(Db.Dialect, probe, "e." + f.Key, f.Comparator, FilterSql.Value(f.Value), ref n));
                     continue;
                 }
                 var kp = $"@v{n++}";
@@ -202,7 +177,7 @@ public sealed partial class TrackingStore
                 {
                     "IS NULL" => "NOT " + exists + ")",
                     "IS NOT NULL" => exists + ")",
-                    _ => Compare(probe, value, f.Comparator, SqlValue(f.Value), ref n),
+                    _ => FilterSql.Compare(Db.Dialect, probe, value, f.Comparator, FilterSql.Value(f.Value), ref n),
                 });
             }
             var orderSql = query.OrderBy.Select(o => $"e.{o.Key} {(o.Ascending ? "ASC" : "DESC")}");
