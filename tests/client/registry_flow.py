@@ -33,6 +33,7 @@ import warnings  # noqa: E402
 import mlflow  # noqa: E402
 from mlflow import MlflowClient  # noqa: E402
 from mlflow.exceptions import MlflowException  # noqa: E402
+from flowkit import check, eq, expect_error, main, section  # noqa: E402
 
 warnings.filterwarnings("ignore", category=FutureWarning)  # stages / get_latest_versions
 
@@ -49,52 +50,6 @@ try:
 except Exception as e:  # noqa: BLE001
     HAVE_GENAI, GENAI_WHY = False, f"{type(e).__name__}: {e}"
 
-PASSED = 0
-FAILED = []
-
-
-def check(cond, what, got=None):
-    global PASSED
-    if cond:
-        PASSED += 1
-    else:
-        msg = what if got is None else f"{what} (got {got!r})"
-        FAILED.append(msg)
-        print(f"FAIL: {msg}", flush=True)
-
-
-def eq(got, want, what):
-    check(got == want, f"{what}: want {want!r}", got)
-
-
-SECTIONS = []
-
-
-def section(fn):
-    SECTIONS.append(fn)
-    return fn
-
-
-def run_section(fn):
-    """Run one part of the scenario; an exception fails that part but not the rest."""
-    name = fn.__name__
-    t0 = time.time()
-    try:
-        fn()
-    except Exception as e:  # noqa: BLE001
-        FAILED.append(f"{name}: raised {type(e).__name__}: {e}")
-        print(f"FAIL: {name} raised:\n{traceback.format_exc()}", flush=True)
-    print(f"-- {name} ({time.time() - t0:.2f}s)", flush=True)
-
-
-def expect_error(code, what, fn, *args, **kwargs):
-    try:
-        fn(*args, **kwargs)
-    except MlflowException as e:
-        eq(e.error_code, code, f"{what}: error_code")
-        return e
-    check(False, f"{what}: expected MlflowException {code}, call succeeded")
-    return None
 
 
 URI = os.environ.get("MLFLOW_TRACKING_URI", "http://127.0.0.1:5055")
@@ -345,24 +300,4 @@ def deletes():
 
 
 if __name__ == "__main__":
-    print(f"mlflow {mlflow.__version__} against {URI}", flush=True)
-    # --skip NAME[,NAME] (or CLIENT_FLOW_SKIP) leaves out sections, e.g. artifacts where a
-    # server does not serve them; skipped sections are named in the output.
-    skip = set(filter(None, os.environ.get("CLIENT_FLOW_SKIP", "").split(",")))
-    args = sys.argv[1:]
-    while args:
-        if args[0] == "--skip" and len(args) > 1:
-            skip |= set(filter(None, args[1].split(",")))
-            args = args[2:]
-        else:
-            sys.exit(f"usage: {sys.argv[0]} [--skip SECTION[,SECTION]]")
-    unknown = skip - {fn.__name__ for fn in SECTIONS}
-    if unknown:
-        sys.exit(f"unknown section(s) {sorted(unknown)}; sections: {[f.__name__ for f in SECTIONS]}")
-    for fn in SECTIONS:
-        if fn.__name__ in skip:
-            print(f"-- {fn.__name__} SKIPPED", flush=True)
-        else:
-            run_section(fn)
-    print(f"client-flow: {PASSED} passed, {len(FAILED)} failed", flush=True)
-    sys.exit(1 if FAILED else 0)
+    main(f"mlflow {mlflow.__version__} against {URI}")
