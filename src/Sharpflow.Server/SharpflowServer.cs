@@ -9,14 +9,17 @@ using Sharpflow.Server.Features.Experiments;
 using Sharpflow.Server.Features.Health;
 using Sharpflow.Server.Features.LoggedModels;
 using Sharpflow.Server.Features.Metrics;
+using Sharpflow.Server.Features.Otlp;
 using Sharpflow.Server.Features.Registry;
 using Sharpflow.Server.Features.Runs;
+using Sharpflow.Server.Features.Traces;
 using Sharpflow.Server.Features.Webhooks;
 using Sharpflow.Server.Http;
 using Sharpflow.Store;
 using Sharpflow.Store.Registry;
 using Sharpflow.Store.Schema;
 using Sharpflow.Store.Sql;
+using Sharpflow.Store.Tracing;
 using Sharpflow.Store.Tracking;
 
 namespace Sharpflow.Server;
@@ -51,6 +54,7 @@ public static class SharpflowServer
         builder.Services.AddSingleton(db);
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(new RegistryStore(db));
+        builder.Services.AddSingleton(new TraceStore(db));
         builder.Services.AddSingleton<WebhookDispatcher>();
         var artifacts = new ArtifactProxy(options);
         builder.Services.AddSingleton(artifacts);
@@ -100,5 +104,8 @@ public static class SharpflowServer
         app.MapRegistry();
         app.MapLoggedModels();
         app.MapWebhooks();
+        app.MapTraces();
+        app.MapAssessments();
+        app.MapOtlp();
     }
 }
