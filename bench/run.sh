@@ -32,7 +32,7 @@ MLBENCH="$SHARED/bench/mlbench.py"
 ONLY=${MLBENCH_ONLY:-create_runs,log_batch,log_metric,search_runs,metric_history,experiments_search}
 IDLE_SETTLE_S=${IDLE_SETTLE_S:-3}
 PROCSTAT="$ROOT/bench/procstat.py"
-BIN="$ROOT/src/Sharpflow.Cli/bin/Release/net10.0/sharpflow"
+BIN=${SHARPFLOW_BIN:-"$ROOT/src/Sharpflow.Cli/bin/Release/net10.0/sharpflow"}
 OUT="$ROOT/bench/results"
 
 backends=(sqlite); scale=medium; label=$(date +%Y%m%d-%H%M%S); build=1; startups=3; keepalive=(); pg_durable=1

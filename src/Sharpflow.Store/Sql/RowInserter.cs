@@ -19,6 +19,7 @@ public sealed class RowInserter : IAsyncDisposable
     private readonly string _tail;
     private readonly int _columns;
     private readonly int _rowsPerStatement;
+    private readonly StatementBuffer? _buffer;
     private DbCommand? _cmd;
     private DbParameter[] _params = [];
     private int _cmdRows;
@@ -26,8 +27,11 @@ public sealed class RowInserter : IAsyncDisposable
     /// <param name="head">"INSERT INTO t (a, b, c)"</param>
     /// <param name="columns">values per row</param>
     /// <param name="tail">text after the VALUES list, e.g. " ON CONFLICT DO NOTHING"</param>
-    public RowInserter(DbConnection conn, DbTransaction tx, int rowsPerStatement, string head, int columns, string tail = "")
+    /// <param name="buffer">when given, statements are queued there instead of run (see <see cref="StatementBuffer"/>)</param>
+    public RowInserter(DbConnection conn, DbTransaction tx, int rowsPerStatement, string head, int columns, string tail = "",
+        StatementBuffer? buffer = null)
     {
+        _buffer = buffer;
         _conn = conn;
         _tx = tx;
         _head = head;
@@ -40,6 +44,11 @@ public sealed class RowInserter : IAsyncDisposable
     public async Task InsertAsync(int count, Action<int, object?[]> fill, CancellationToken ct)
     {
         var values = new object?[_columns];
+        if (_buffer is not null)
+        {
+            Queue(_buffer, count, fill, values);
+            return;
+        }
         for (var start = 0; start < count; start += _rowsPerStatement)
         {
             var rows = Math.Min(_rowsPerStatement, count - start);
@@ -51,6 +60,24 @@ public sealed class RowInserter : IAsyncDisposable
                 for (var c = 0; c < _columns; c++) _params[r * _columns + c].Value = values[c] ?? DBNull.Value;
             }
             await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+    }
+
+    private void Queue(StatementBuffer buffer, int count, Action<int, object?[]> fill, object?[] values)
+    {
+        for (var start = 0; start < count; start += _rowsPerStatement)
+        {
+            var rows = Math.Min(_rowsPerStatement, count - start);
+            var sb = new StringBuilder(_head).Append(" VALUES ");
+            for (var r = 0; r < rows; r++)
+            {
+                Array.Clear(values);
+                fill(start + r, values);
+                sb.Append(r == 0 ? "(" : ", (");
+                for (var c = 0; c < _columns; c++) sb.Append(c == 0 ? "" : ", ").Append(buffer.Bind(values[c]));
+                sb.Append(')');
+            }
+            buffer.Add(sb.Append(_tail).ToString());
         }
     }
 

@@ -37,6 +37,10 @@ public sealed class SqlDatabase : IAsyncDisposable
                 cs.MaxAutoPrepare = 64;
                 cs.AutoPrepareMinUsages = 2;
             }
+            // The store keeps no session state on a connection (no SET, temp tables or held locks past a unit of
+            // work), so the reset Npgsql would send with the next command after each return to the pool is wasted
+            // work on PostgreSQL for every request.
+            if (!uri.ConnectionString.Contains("No Reset On Close", StringComparison.OrdinalIgnoreCase)) cs.NoResetOnClose = true;
             _pg = NpgsqlDataSource.Create(cs.ConnectionString);
         }
     }

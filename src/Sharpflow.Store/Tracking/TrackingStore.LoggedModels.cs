@@ -200,7 +200,7 @@ public sealed partial class TrackingStore
     /// client's error (MLflow surfaces the foreign-key failure as BAD_REQUEST).
     /// </summary>
     internal static async Task InsertLoggedModelMetricsAsync(DbConnection c, DbTransaction tx, int rowsPerInsert, string runId,
-        long experimentId, IReadOnlyList<Metric> metrics, CancellationToken ct)
+        long experimentId, IReadOnlyList<Metric> metrics, CancellationToken ct, StatementBuffer? buffer = null)
     {
         var linked = metrics.Where(m => m.ModelId is not null).Distinct().ToList();
         if (linked.Count == 0) return;
@@ -212,7 +212,7 @@ public sealed partial class TrackingStore
             throw new MlflowException(ErrorCode.BAD_REQUEST, $"FOREIGN KEY constraint failed: logged model '{missing}' does not exist.");
         await using var insert = new RowInserter(c, tx, rowsPerInsert,
             "INSERT INTO logged_model_metrics (model_id, metric_name, metric_timestamp_ms, metric_step, metric_value, " +
-            "experiment_id, run_id, dataset_uuid, dataset_name, dataset_digest)", 10, " ON CONFLICT DO NOTHING");
+            "experiment_id, run_id, dataset_uuid, dataset_name, dataset_digest)", 10, " ON CONFLICT DO NOTHING", buffer);
         await insert.InsertAsync(linked.Count, (i, row) =>
         {
             var m = linked[i];

@@ -57,12 +57,13 @@ public sealed partial class TrackingStore
         }, ct);
 
     /// <summary>One multi-row upsert; mlflow.runName also renames the run, as MLflow's set_tag does.</summary>
-    private async Task UpsertTagsAsync(DbConnection c, DbTransaction tx, string runId, IReadOnlyList<KeyValue> tags, CancellationToken ct)
+    private async Task UpsertTagsAsync(DbConnection c, DbTransaction tx, string runId, IReadOnlyList<KeyValue> tags, CancellationToken ct,
+        StatementBuffer? buffer = null)
     {
         if (tags.Count == 0) return;
         var deduped = DedupeLast(tags.ToList());
         await using (var insert = new RowInserter(c, tx, Db.Dialect.RowsPerInsert, "INSERT INTO tags (key, value, run_uuid)", 3,
-                         " ON CONFLICT (key, run_uuid) DO UPDATE SET value = excluded.value"))
+                         " ON CONFLICT (key, run_uuid) DO UPDATE SET value = excluded.value", buffer))
         {
             await insert.InsertAsync(deduped.Count, (i, row) =>
             {
@@ -72,7 +73,9 @@ public sealed partial class TrackingStore
             }, ct);
         }
         var runName = deduped.LastOrDefault(t => t.Key == MlflowTags.RunName);
-        if (runName is not null)
+        if (runName is not null && buffer is not null)
+            buffer.Add($"UPDATE runs SET name = {buffer.Bind(runName.Value)} WHERE run_uuid = {buffer.Bind(runId)}");
+        else if (runName is not null)
             await c.Sql("UPDATE runs SET name = @n WHERE run_uuid = @id", tx).P("@n", runName.Value).P("@id", runId).ExecAsync(ct);
     }
 
@@ -101,16 +104,20 @@ public sealed partial class TrackingStore
 
         await Db.WriteAsync(async (c, tx) =>
         {
+            // On PostgreSQL the writes below go out together after the reads (see StatementBuffer).
+            await using var buffer = Db.Dialect.PipelinesStatements ? new StatementBuffer(c, tx) : null;
             var run = await GetActiveRunAsync(c, tx, runId, ct);
-            await InsertParamsAsync(c, tx, runId, validParams, ct);
-            await InsertMetricsAsync(c, tx, runId, metrics, ct);
+            await InsertParamsAsync(c, tx, runId, validParams, ct, buffer);
+            await InsertMetricsAsync(c, tx, runId, metrics, ct, buffer);
             // Issue 4: metrics naming a model_id are also linked to that logged model (TrackingStore.LoggedModels.cs).
-            await InsertLoggedModelMetricsAsync(c, tx, Db.Dialect.RowsPerInsert, runId, long.Parse(run.ExperimentId), metrics, ct);
-            await UpsertTagsAsync(c, tx, runId, validTags, ct);
+            await InsertLoggedModelMetricsAsync(c, tx, Db.Dialect.RowsPerInsert, runId, long.Parse(run.ExperimentId), metrics, ct, buffer);
+            await UpsertTagsAsync(c, tx, runId, validTags, ct, buffer);
+            if (buffer is not null) await buffer.FlushAsync(ct);
         }, ct);
     }
 
-    private async Task InsertParamsAsync(DbConnection c, DbTransaction tx, string runId, List<KeyValue> parameters, CancellationToken ct)
+    private async Task InsertParamsAsync(DbConnection c, DbTransaction tx, string runId, List<KeyValue> parameters, CancellationToken ct,
+        StatementBuffer? buffer = null)
     {
         if (parameters.Count == 0) return;
         var lookup = c.Sql("", tx);
@@ -127,7 +134,7 @@ public sealed partial class TrackingStore
         }
         var fresh = parameters.Where(p => !existing.ContainsKey(p.Key)).ToList();
         if (fresh.Count == 0) return;
-        await using var insert = new RowInserter(c, tx, Db.Dialect.RowsPerInsert, "INSERT INTO params (key, value, run_uuid)", 3);
+        await using var insert = new RowInserter(c, tx, Db.Dialect.RowsPerInsert, "INSERT INTO params (key, value, run_uuid)", 3, "", buffer);
         await insert.InsertAsync(fresh.Count, (i, row) =>
         {
             row[0] = fresh[i].Key;
@@ -140,12 +147,13 @@ public sealed partial class TrackingStore
     /// Appends history rows (exact duplicates ignored, as MLflow's primary key makes them) and moves
     /// latest_metrics forward where a point is newer by (step, timestamp, value).
     /// </summary>
-    private async Task InsertMetricsAsync(DbConnection c, DbTransaction tx, string runId, IReadOnlyList<Metric> metrics, CancellationToken ct)
+    private async Task InsertMetricsAsync(DbConnection c, DbTransaction tx, string runId, IReadOnlyList<Metric> metrics, CancellationToken ct,
+        StatementBuffer? buffer = null)
     {
         if (metrics.Count == 0) return;
         var rows = metrics.Select(m => (m.Key, San: Sanitize(m.Value), m.Timestamp, m.Step)).ToList();
         await using (var insert = new RowInserter(c, tx, Db.Dialect.RowsPerInsert,
-                         "INSERT INTO metrics (key, value, timestamp, run_uuid, step, is_nan)", 6, " ON CONFLICT DO NOTHING"))
+                         "INSERT INTO metrics (key, value, timestamp, run_uuid, step, is_nan)", 6, " ON CONFLICT DO NOTHING", buffer))
         {
             await insert.InsertAsync(rows.Count, (i, row) =>
             {
@@ -175,7 +183,7 @@ public sealed partial class TrackingStore
                          " ON CONFLICT (key, run_uuid) DO UPDATE SET value = excluded.value, timestamp = excluded.timestamp, " +
                          "step = excluded.step, is_nan = excluded.is_nan " +
                          "WHERE excluded.step > latest_metrics.step OR (excluded.step = latest_metrics.step AND " +
-                         "(excluded.timestamp > latest_metrics.timestamp OR (excluded.timestamp = latest_metrics.timestamp AND excluded.value > latest_metrics.value)))"))
+                         "(excluded.timestamp > latest_metrics.timestamp OR (excluded.timestamp = latest_metrics.timestamp AND excluded.value > latest_metrics.value)))", buffer))
         {
             await upsert.InsertAsync(latest.Count, (i, row) =>
             {

@@ -26,6 +26,9 @@ public interface ISqlDialect
     /// </summary>
     int RowsPerInsert { get; }
 
+    /// <summary>Whether a unit of work's writes are best queued and sent as one command (<see cref="StatementBuffer"/>).</summary>
+    bool PipelinesStatements { get; }
+
     /// <summary>Commands run on every new connection.</summary>
     string? ConnectionSetup { get; }
 

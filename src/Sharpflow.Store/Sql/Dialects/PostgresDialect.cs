@@ -17,6 +17,8 @@ public sealed class PostgresDialect : ISqlDialect
 
     public int RowsPerInsert => 500;
 
+    public bool PipelinesStatements => true;
+
     public string? ConnectionSetup => null;
 
     public bool IsUniqueViolation(Exception e) => e is PostgresException { SqlState: "23505" };

@@ -17,6 +17,8 @@ public sealed class SqliteDialect : ISqlDialect
 
     public int RowsPerInsert => 1;
 
+    public bool PipelinesStatements => false;
+
     public string? ConnectionSetup =>
         "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 20000; PRAGMA case_sensitive_like = true; PRAGMA synchronous = NORMAL;";
 
