@@ -85,6 +85,12 @@ public static class ArtifactMimeTypes
         return GuessType(fileName) ?? Binary;
     }
 
+    /// <summary>
+    /// Python's <c>mimetypes.guess_type(path)</c> or application/octet-stream, without MLflow's text/plain list: what
+    /// MLflow's S3 repository signs presigned uploads with (so a .json upload is application/json there).
+    /// </summary>
+    public static string GuessStandard(string path) => GuessType(path) ?? Binary;
+
     // mimetypes.MimeTypes.guess_type(url, strict=True)[0]
     private static string? GuessType(string url)
     {

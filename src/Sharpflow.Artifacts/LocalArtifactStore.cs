@@ -9,7 +9,7 @@ namespace Sharpflow.Artifacts;
 /// link that points out of the root is refused ("Invalid path: resolved path is outside the artifact directory",
 /// MLflow's message). Uploads go to a hidden temporary file next to the target and are renamed over it when complete.
 /// </summary>
-public sealed partial class LocalArtifactStore : ArtifactStore
+public sealed partial class LocalArtifactStore : ArtifactStore, IStaleUploadSweeper
 {
     private const int CopyBufferSize = 1 << 20;
     private const int MaxLinkDepth = 40;
@@ -98,31 +98,15 @@ public sealed partial class LocalArtifactStore : ArtifactStore
         if (IsReservedName(path.Name)) throw ArtifactPath.InvalidPath();
         ResolveInside(path); // an existing link at the target must not lead out of the root either
         var folder = ResolveInside(path.Parent);
-        try
-        {
-            Directory.CreateDirectory(folder);
-        }
-        catch (IOException)
-        {
-            throw MlflowException.InvalidParameter(
-                $"Cannot write artifact '{path.Normalized}': a file stands where one of its folders would be.");
-        }
+        var created = MissingFolders(folder);
         var target = Path.Join(folder, path.Name);
         if (Directory.Exists(target) && new DirectoryInfo(target).LinkTarget is null)
             throw MlflowException.InvalidParameter($"Cannot write artifact '{path.Normalized}': it is a folder.");
-
         var temp = Path.Join(folder, $".sharpflow-upload-{Guid.NewGuid():N}.tmp");
         long written;
         try
         {
-            await using (var file = new FileStream(temp, new FileStreamOptions
-                         {
-                             Mode = FileMode.CreateNew,
-                             Access = FileAccess.Write,
-                             Share = FileShare.None,
-                             Options = FileOptions.Asynchronous,
-                             BufferSize = 0,
-                         }))
+            await using (var file = OpenTemp(folder, temp, path))
             {
                 await content.CopyToAsync(file, CopyBufferSize, ct).ConfigureAwait(false);
                 written = file.Length;
@@ -132,10 +116,74 @@ public sealed partial class LocalArtifactStore : ArtifactStore
         }
         catch
         {
+            // A client that went away (or any failure) leaves nothing behind: not the partial file, and not the
+            // folders this write created, which would otherwise show up in listings (MLflow, which stages uploads in
+            // a temporary folder, leaves nothing either). A folder another upload has written into meanwhile stays.
             TryDelete(temp);
+            for (var i = created.Count - 1; i >= 0; i--) TryRemoveEmptyFolder(created[i]);
             throw;
         }
         return written;
+    }
+
+    /// <summary>Creates the folder (and its missing parents) and the temporary file in it, exclusively.</summary>
+    private static FileStream OpenTemp(string folder, string temp, ArtifactPath path)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                Directory.CreateDirectory(folder);
+            }
+            catch (IOException)
+            {
+                throw MlflowException.InvalidParameter(
+                    $"Cannot write artifact '{path.Normalized}': a file stands where one of its folders would be.");
+            }
+            try
+            {
+                return new FileStream(temp, new FileStreamOptions
+                {
+                    Mode = FileMode.CreateNew,
+                    Access = FileAccess.Write,
+                    Share = FileShare.None,
+                    Options = FileOptions.Asynchronous,
+                    BufferSize = 0,
+                });
+            }
+            catch (DirectoryNotFoundException) when (attempt < 3)
+            {
+                // A failed upload next door removed the (then empty) folder between the two steps: create it again.
+            }
+        }
+    }
+
+    /// <summary>The folders from the first missing ancestor of <paramref name="folder"/> down to it (empty when it exists).</summary>
+    private List<string> MissingFolders(string folder)
+    {
+        var missing = new List<string>();
+        var root = RealRoot();
+        for (var f = folder; !Directory.Exists(f) && IsInside(f, root); f = Path.GetDirectoryName(f)!)
+        {
+            missing.Insert(0, f);
+            if (f == root) break;
+        }
+        return missing;
+    }
+
+    private static void TryRemoveEmptyFolder(string folder)
+    {
+        try
+        {
+            Directory.Delete(folder, recursive: false);
+        }
+        catch (IOException)
+        {
+            // not empty (another upload's file), or already gone
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
     }
 
     protected override Task<bool> DeleteCoreAsync(ArtifactPath path, CancellationToken ct)
@@ -162,11 +210,43 @@ public sealed partial class LocalArtifactStore : ArtifactStore
         return Task.FromResult(false);
     }
 
-    private static void TryDelete(string file)
+    public int RemoveStaleUploads(TimeSpan olderThan, CancellationToken ct = default)
+    {
+        var root = RealRoot();
+        if (!Directory.Exists(root)) return 0;
+        var cutoff = DateTime.UtcNow - olderThan;
+        var options = new EnumerationOptions
+        {
+            RecurseSubdirectories = true,
+            IgnoreInaccessible = true,
+            AttributesToSkip = 0, // names starting with '.' count as hidden on Unix; the temporaries are such names
+            MatchType = MatchType.Simple,
+        };
+        var removed = 0;
+        // Only this store's own temporaries (the exact generated name), and never through a link: a link may lead
+        // out of the root or into a folder another store (another server) is writing to.
+        var candidates = new System.IO.Enumeration.FileSystemEnumerable<string>(root,
+            (ref System.IO.Enumeration.FileSystemEntry e) => e.ToFullPath(), options)
+        {
+            ShouldIncludePredicate = (ref System.IO.Enumeration.FileSystemEntry e) =>
+                !e.IsDirectory && (e.Attributes & FileAttributes.ReparsePoint) == 0 && IsReservedName(e.FileName.ToString())
+                && e.LastWriteTimeUtc.UtcDateTime < cutoff,
+            ShouldRecursePredicate = (ref System.IO.Enumeration.FileSystemEntry e) => (e.Attributes & FileAttributes.ReparsePoint) == 0,
+        };
+        foreach (var file in candidates)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (TryDelete(file)) removed++;
+        }
+        return removed;
+    }
+
+    private static bool TryDelete(string file)
     {
         try
         {
             File.Delete(file);
+            return true;
         }
         catch (IOException)
         {
@@ -174,6 +254,7 @@ public sealed partial class LocalArtifactStore : ArtifactStore
         catch (UnauthorizedAccessException)
         {
         }
+        return false;
     }
 
     /// <summary>The real (link-free) location of a path, which must lie inside the real root.</summary>

@@ -38,6 +38,12 @@ public sealed class SharpflowOptions
     /// <summary>How gs://, s3:// and wasbs:// stores are reached; null reads MLflow's variables from the environment (not a flag).</summary>
     public Sharpflow.Artifacts.CloudStoreSettings? CloudStores { get; set; }
 
+    /// <summary>
+    /// How long presigned download URLs stay valid; null reads MLflow's MLFLOW_PRESIGNED_DOWNLOAD_URL_TTL_SECONDS
+    /// (default 300 s), a server-side variable and not a flag in MLflow either.
+    /// </summary>
+    public TimeSpan? PresignedDownloadUrlTtl { get; set; }
+
     /// <summary>The root new experiments get: the proxy scheme when serving artifacts, as MLflow does.</summary>
     public string EffectiveDefaultArtifactRoot =>
         !string.IsNullOrEmpty(DefaultArtifactRoot) ? DefaultArtifactRoot

@@ -66,6 +66,8 @@ public static class SharpflowServer
         if (state == SchemaState.Newer)
             log.LogWarning("The database schema is newer than MLflow 3.11's ({Head}); continuing, but newer features' data is ignored.", SchemaInitializer.HeadRevision);
         app.Lifetime.ApplicationStopped.Register(() => db.DisposeAsync().AsTask().GetAwaiter().GetResult());
+        app.Lifetime.ApplicationStarted.Register(() =>
+            _ = Task.Run(() => artifacts.SweepStaleUploads(options.EffectiveDefaultArtifactRoot, log, app.Lifetime.ApplicationStopping)));
         app.UseRawRequestPath();
         app.UseMlflowSecurity(options, log);
         app.MapSharpflow(options);

@@ -277,14 +277,18 @@ public abstract class ArtifactStoreContract : IAsyncLifetime
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
-    /// <summary>A client that goes away mid-upload: some bytes, then an I/O error.</summary>
-    protected sealed class FailingStream(long failAfter) : Stream
+    /// <summary>A client that goes away mid-upload: some bytes, then an I/O error (after <c>beforeFailing</c> runs).</summary>
+    protected sealed class FailingStream(long failAfter, Action? beforeFailing = null) : Stream
     {
         private long _position;
 
         public override int Read(byte[] buffer, int offset, int count)
         {
-            if (_position >= failAfter) throw new IOException("connection reset");
+            if (_position >= failAfter)
+            {
+                beforeFailing?.Invoke();
+                throw new IOException("connection reset");
+            }
             var n = (int)Math.Min(count, failAfter - _position);
             Array.Fill(buffer, (byte)'z', offset, n);
             _position += n;

@@ -112,6 +112,101 @@ public class LocalArtifactStoreTests : ArtifactStoreContract
     }
 
     [Fact]
+    public async Task A_failed_or_cancelled_upload_leaves_no_temporary_file_and_no_new_folder()
+    {
+        await PutAsync("kept/old.txt", "x");
+        await Assert.ThrowsAnyAsync<IOException>(() => Store.WriteAsync(P("kept/new/deeper/model.bin"), new FailingStream(3 * 1024 * 1024)));
+        using var cts = new CancellationTokenSource();
+        var slow = new CancellingStream(cts, 2 * 1024 * 1024);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Store.WriteAsync(P("fresh/a/b.bin"), slow, cts.Token));
+        // A file where a folder would go: refused, and the folder made for it on the way is gone too.
+        await Assert.ThrowsAsync<MlflowException>(() => PutAsync("kept/old.txt/under.txt", "x"));
+
+        Assert.Equal(["kept/old.txt"], Directory.EnumerateFileSystemEntries(Root, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
+            .Select(p => Path.GetRelativePath(Root, p)).Where(p => p != "kept").Order().ToList());
+    }
+
+    [Fact]
+    public async Task A_folder_another_upload_wrote_into_stays_when_one_upload_fails()
+    {
+        await Assert.ThrowsAnyAsync<IOException>(() => Store.WriteAsync(P("shared/x.bin"), new FailingStream(1024, () => File.WriteAllText(Path.Combine(Root, "shared", "y.txt"), "y"))));
+        Assert.Equal(["y.txt:1"], await ListAsync("shared"));
+    }
+
+    [Fact]
+    public async Task Stale_upload_temporaries_are_swept_fresh_ones_and_other_files_kept()
+    {
+        await PutAsync("1/r/artifacts/model.bin", "model");
+        string Temp(string folder)
+        {
+            Directory.CreateDirectory(folder);
+            var path = Path.Combine(folder, $".sharpflow-upload-{Guid.NewGuid():N}.tmp");
+            File.WriteAllText(path, "partial");
+            return path;
+        }
+        var old = DateTime.UtcNow.AddHours(-2);
+        var stale = new[] { Temp(Root), Temp(Path.Combine(Root, "1", "r", "artifacts", "deep")) };
+        foreach (var f in stale) File.SetLastWriteTimeUtc(f, old);
+        var fresh = Temp(Path.Combine(Root, "1", "r"));
+        var lookalike = Path.Combine(Root, "1", ".sharpflow-upload-mine.tmp");
+        File.WriteAllText(lookalike, "a user's file");
+        File.SetLastWriteTimeUtc(lookalike, old);
+        // Behind a link (here: out of the root) nothing is touched.
+        var outsideTemp = Temp(Path.Combine(Outside, "elsewhere"));
+        File.SetLastWriteTimeUtc(outsideTemp, old);
+        Directory.CreateSymbolicLink(Path.Combine(Root, "1", "link"), Path.Combine(Outside, "elsewhere"));
+
+        Assert.Equal(2, ((IStaleUploadSweeper)Store).RemoveStaleUploads(TimeSpan.FromHours(1)));
+        Assert.All(stale, f => Assert.False(File.Exists(f)));
+        Assert.True(File.Exists(fresh));
+        Assert.True(File.Exists(lookalike));
+        Assert.True(File.Exists(outsideTemp));
+        Assert.Equal("model", await GetTextAsync("1/r/artifacts/model.bin"));
+        Assert.Equal(0, new LocalArtifactStore(Path.Combine(_dir, "never-written")).RemoveStaleUploads(TimeSpan.Zero));
+    }
+
+    /// <summary>Some bytes, then cancels the upload's token (a request aborted by the client or the server).</summary>
+    private sealed class CancellingStream(CancellationTokenSource cts, long cancelAfter) : Stream
+    {
+        private long _position;
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            if (_position >= cancelAfter)
+            {
+                cts.Cancel();
+                cts.Token.ThrowIfCancellationRequested();
+            }
+            var n = (int)Math.Min(count, cancelAfter - _position);
+            _position += n;
+            return n;
+        }
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
+        {
+            ct.ThrowIfCancellationRequested();
+            var n = (int)Math.Min(buffer.Length, Math.Max(0, cancelAfter - _position));
+            if (n == 0)
+            {
+                cts.Cancel();
+                ct.ThrowIfCancellationRequested();
+            }
+            _position += n;
+            return ValueTask.FromResult(n);
+        }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => _position; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    [Fact]
     public void RealPath_follows_links_component_by_component()
     {
         Directory.CreateDirectory(Path.Combine(_dir, "a", "b"));

@@ -19,9 +19,10 @@ namespace Sharpflow.Artifacts.AzureBlob;
 /// AzureBlobArtifactRepository). Uploads are streamed by <see cref="PartUploader"/> as staged blocks committed at the
 /// end (one Put Blob when the body fits in a part), so a failed upload leaves the previous blob; downloads stream
 /// ranged GETs. Client-side multipart uploads get SAS Put Block URLs and a
-/// Put Block List on completion, as MLflow does, when the credential is an account key (it signs the SAS).
+/// Put Block List on completion, as MLflow does, when the credential is an account key (it signs the SAS); single
+/// files SAS URLs (AzurePresigned.cs). Credentials: <see cref="AzureBlobSettings"/>.
 /// </summary>
-public sealed partial class AzureBlobArtifactStore : ObjectArtifactStore, IMultipartUploadStore
+public sealed partial class AzureBlobArtifactStore : ObjectArtifactStore, IMultipartUploadStore, IPresignedUrlStore
 {
     private readonly BlobContainerClient _container;
 
@@ -144,6 +145,8 @@ public sealed partial class AzureBlobArtifactStore : ObjectArtifactStore, IMulti
             400 => ErrorCode.INVALID_PARAMETER_VALUE,
             _ => ErrorCode.INTERNAL_ERROR,
         }, $"{e.ErrorCode}: {FirstLine(e.Message)}"),
+        // DefaultAzureCredential found no identity, or the identity was refused a token.
+        Azure.Identity.AuthenticationFailedException e => Failure(ErrorCode.UNAUTHENTICATED, FirstLine(e.Message)),
         _ => null,
     };
 

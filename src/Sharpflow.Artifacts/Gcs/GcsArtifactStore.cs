@@ -15,9 +15,9 @@ namespace Sharpflow.Artifacts.Gcs;
 /// request body, so memory is one chunk and an interrupted upload never replaces the previous object. Downloads
 /// are media GETs on the client's authorised HTTP channel, streamed, with Range for ranged reads (the client's
 /// own download API writes into a stream instead of handing one out). Client-side multipart uploads use GCS's XML
-/// multipart API with V4-signed part URLs, as MLflow does (<see cref="GcsMultipart"/>).
+/// multipart API with V4-signed part URLs, as MLflow does (GcsMultipart.cs); single files V4-signed URLs (GcsPresigned.cs).
 /// </summary>
-public sealed partial class GcsArtifactStore : ObjectArtifactStore, IMultipartUploadStore
+public sealed partial class GcsArtifactStore : ObjectArtifactStore, IMultipartUploadStore, IPresignedUrlStore
 {
     private readonly GcsConnection _gcs;
     private readonly string? _xmlApiBase;

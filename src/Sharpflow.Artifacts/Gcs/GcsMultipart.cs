@@ -29,7 +29,7 @@ public sealed partial class GcsArtifactStore
         var uploadId = answer.Descendants().FirstOrDefault(e => e.Name.LocalName == "UploadId")?.Value
                        ?? throw new GoogleApiException("storage", "the multipart upload answer has no UploadId");
 
-        var options = SigningOptions();
+        var options = SigningOptions(MultipartUpload.UrlLifetime);
         var credentials = new List<MultipartUploadCredential>(numParts);
         for (var i = 1; i <= numParts; i++)
         {
@@ -77,9 +77,9 @@ public sealed partial class GcsArtifactStore
         $"{_xmlApiBase}/{Uri.EscapeDataString(Container)}/{string.Join('/', key.Split('/').Select(Uri.EscapeDataString))}";
 
     /// <summary>Part URLs point at the XML API this store uses (another host only in tests).</summary>
-    private UrlSigner.Options SigningOptions()
+    private UrlSigner.Options SigningOptions(TimeSpan lifetime)
     {
-        var options = UrlSigner.Options.FromDuration(MultipartUpload.UrlLifetime).WithSigningVersion(SigningVersion.V4);
+        var options = UrlSigner.Options.FromDuration(lifetime).WithSigningVersion(SigningVersion.V4);
         var xml = new Uri(_xmlApiBase!);
         if (xml.Host == "storage.googleapis.com" && xml.Scheme == "https") return options;
         return options.WithScheme(xml.Scheme).WithHost(xml.Host).WithPort(xml.IsDefaultPort ? null : xml.Port);

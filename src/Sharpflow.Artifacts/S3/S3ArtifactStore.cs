@@ -14,9 +14,10 @@ namespace Sharpflow.Artifacts.S3;
 /// Uploads are streamed by <see cref="PartUploader"/> (S3 multipart upload, a few parts in flight; one PutObject when
 /// the body fits in a part), so memory stays a few parts whatever the file size; a failed upload is aborted and
 /// leaves the previous object. Downloads stream the GetObject body, with ranged GETs.
-/// Multipart uploads from clients get presigned UploadPart URLs, as MLflow's repository gives them.
+/// Multipart uploads from clients get presigned UploadPart URLs, as MLflow's repository gives them; single files
+/// presigned PutObject / GetObject URLs (S3Presigned.cs).
 /// </summary>
-public sealed class S3ArtifactStore : ObjectArtifactStore, IMultipartUploadStore
+public sealed partial class S3ArtifactStore : ObjectArtifactStore, IMultipartUploadStore, IPresignedUrlStore
 {
     private readonly S3Settings _settings;
     private readonly IAmazonS3 _s3;

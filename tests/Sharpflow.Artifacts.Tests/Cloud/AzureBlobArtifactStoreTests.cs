@@ -40,6 +40,10 @@ public class AzureBlobArtifactStoreTests : ArtifactStoreContract
     public Task Sas_block_multipart_upload_assembles_the_parts() => MultipartScenarios.UploadInPartsAsync((IMultipartUploadStore)Store, Store);
 
     [StoreFact]
+    public Task Sas_put_and_ranged_get_move_the_bytes() =>
+        PresignedScenarios.UploadAndDownloadAsync((IPresignedUrlStore)Store, Store, null);
+
+    [StoreFact]
     public void Wasbs_uris_parse_as_mlflow_parses_them()
     {
         var u = AzureBlobArtifactStore.ParseUri("wasbs://c@acct.blob.core.chinacloudapi.cn/a/b");

@@ -58,6 +58,10 @@ public class S3ArtifactStoreTests : ArtifactStoreContract
     }
 
     [StoreFact]
+    public Task Presigned_put_and_ranged_get_move_the_bytes() =>
+        PresignedScenarios.UploadAndDownloadAsync((IPresignedUrlStore)Store, Store, "X-Amz-Expires");
+
+    [StoreFact]
     public async Task Large_uploads_are_multipart_and_land_under_the_prefix()
     {
         await Store.WriteAsync(P("big/model.bin"), new PatternStream(3L * ObjectArtifactStorePartSize + 5));

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Sharpflow.Artifacts;
 using Sharpflow.Core.Errors;
 using Sharpflow.Core.Python;
@@ -24,6 +25,57 @@ public sealed class ArtifactProxy
         _cloud = options.CloudStores ?? CloudStoreSettings.FromEnvironment();
         _destination = new Lazy<IArtifactStore>(() => ArtifactStoreFactory.Create(options.ArtifactsDestination, _cloud));
         if (Serving) _ = _destination.Value; // an unusable --artifacts-destination stops the server at start-up
+        PresignedDownloadLifetime = options.PresignedDownloadUrlTtl ?? TtlFromEnvironment();
+    }
+
+    /// <summary>An upload temporary untouched this long belongs to a process that died (live uploads write every moment).</summary>
+    public static readonly TimeSpan StaleUploadAge = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Removes upload temporaries left by a previous process that died mid-upload, in the stores this server writes
+    /// files to: the destination, and a local --default-artifact-root (the UI's upload-artifact writes there).
+    /// Runs after start-up, off the request path; a big tree only costs a background walk.
+    /// </summary>
+    public void SweepStaleUploads(string defaultArtifactRoot, ILogger log, CancellationToken ct)
+    {
+        var stores = new List<IArtifactStore>();
+        if (Serving) stores.Add(Destination);
+        try
+        {
+            if (!ArtifactStoreFactory.IsProxyUri(defaultArtifactRoot) && ArtifactStoreFactory.Scheme(defaultArtifactRoot) is "" or "file")
+                stores.Add(ArtifactStoreFactory.Create(defaultArtifactRoot, _cloud));
+        }
+        catch (MlflowException)
+        {
+            // an unusable root is reported by the requests that use it
+        }
+        foreach (var store in stores.OfType<IStaleUploadSweeper>())
+        {
+            try
+            {
+                var removed = store.RemoveStaleUploads(StaleUploadAge, ct);
+                if (removed > 0)
+                    log.LogInformation("Removed {Count} unfinished upload(s) older than {Age} from {Root}.", removed, StaleUploadAge, ((IArtifactStore)store).RootUri);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                log.LogWarning(e, "Could not sweep unfinished uploads in {Root}.", ((IArtifactStore)store).RootUri);
+            }
+        }
+    }
+
+    /// <summary>Lifetime of presigned download URLs (MLFLOW_PRESIGNED_DOWNLOAD_URL_TTL_SECONDS, read once at start).</summary>
+    public TimeSpan PresignedDownloadLifetime { get; }
+
+    // MLflow reads the variable per request and fails each one on a bad value; reading it at start fails the start instead.
+    private static TimeSpan TtlFromEnvironment()
+    {
+        const string name = "MLFLOW_PRESIGNED_DOWNLOAD_URL_TTL_SECONDS";
+        var raw = Environment.GetEnvironmentVariable(name);
+        if (string.IsNullOrWhiteSpace(raw)) return PresignedUrls.DefaultDownloadLifetime;
+        return long.TryParse(raw.Trim(), out var seconds)
+            ? PresignedUrls.Lifetime(seconds, name)
+            : throw MlflowException.InvalidParameter($"{name} must be a whole number of seconds, got '{raw}'.");
     }
 
     /// <summary>False with --no-serve-artifacts: the proxy routes answer 503 and clients use the store directly.</summary>

@@ -36,6 +36,7 @@ public static class ArtifactsEndpoints
         app.MapMethods("/get-artifact", ["GET", "HEAD"], GetRunArtifact);
         app.MapAjaxOnly(Post, "/upload-artifact", UploadRunArtifact);
         app.MapMultipartUpload();
+        app.MapPresignedUrls();
     }
 
     /// <summary>The artifact path of a proxy route, as the client sent it (Werkzeug's &lt;path:artifact_path&gt;).</summary>
