@@ -37,6 +37,10 @@ if [ -n "$EMU_DIR" ]; then
 fi
 echo "Storage emulators: GCS ${STORAGE_EMULATOR_HOST:-missing}, S3 ${SHARPFLOW_TEST_S3_ENDPOINT:-missing}, Azure $([ -n "${SHARPFLOW_TEST_AZURE_CONNECTION_STRING:-}" ] && echo running || echo missing)"
 
+# The container's server as Cloud Run starts it (publish + PostgreSQL socket + GCS emulator), alongside the suites.
+python3 tests/deploy/cloud_run_smoke.py >/tmp/cloud_run_smoke.log 2>&1 &
+SMOKE_PID=$!
+
 passed=0; failed=0; status=0
 for proj in tests/*/*.csproj; do
   name=$(basename "$proj" .csproj)
@@ -57,5 +61,7 @@ for backend in sqlite postgresql; do
     failed=$((failed + 1)); status=1
   fi
 done
+if wait "$SMOKE_PID"; then passed=$((passed + 1)); tail -n 1 /tmp/cloud_run_smoke.log
+else failed=$((failed + 1)); status=1; tail -n 30 /tmp/cloud_run_smoke.log; fi
 echo "$passed passed, $failed failed"
 exit $status

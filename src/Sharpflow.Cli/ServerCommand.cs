@@ -61,6 +61,8 @@ public static class ServerCommand
         var appName = new Option<string?>("--app-name") { Description = "Application plugin, e.g. basic-auth." };
         var prometheus = Opt<string?>("--expose-prometheus", "MLFLOW_EXPOSE_PROMETHEUS", "Directory for metrics; enables /metrics.");
         var dev = new Option<bool>("--dev") { Description = "Verbose logging for development." };
+        var logFormat = Opt<string?>("--log-format", "SHARPFLOW_LOG_FORMAT", "text or json (one JSON object per line, as Cloud Logging reads them; the default on Cloud Run).");
+        logFormat.AcceptOnlyFromAmong("text", "json");
         var h2c = Opt<bool>("--h2c", "SHARPFLOW_H2C", "Serve HTTP/2 cleartext (prior knowledge) instead of HTTP/1.1, e.g. for Cloud Run's HTTP/2 end-to-end.");
         var gunicorn = Opt<string?>("--gunicorn-opts", "MLFLOW_GUNICORN_OPTS", "Python server option; accepted and ignored.");
         var uvicorn = Opt<string?>("--uvicorn-opts", "MLFLOW_UVICORN_OPTS", "Python server option; accepted and ignored.");
@@ -77,7 +79,7 @@ public static class ServerCommand
         {
             backend, registry, defaultRoot, serve, noServe, artifactsOnly, destination, host, port, workers, staticPrefix,
             allowedHosts, cors, xfo, noSecurity, appName, prometheus, dev, gunicorn, uvicorn, waitress, replica, archival,
-            workspaces, noWorkspaces, workspaceStore, secretsTtl, secretsSize, h2c,
+            workspaces, noWorkspaces, workspaceStore, secretsTtl, secretsSize, h2c, logFormat,
         };
         cmd.SetAction(async (parse, ct) =>
         {
@@ -93,7 +95,9 @@ public static class ServerCommand
                 Console.Error.WriteLine("Error: --static-prefix must begin with a '/' and not end with a '/'.");
                 return 2;
             }
-            var portValue = parse.GetValue(port) ?? (int.TryParse(Environment.GetEnvironmentVariable("PORT"), out var envPort) ? envPort : 5000);
+            var (hostValue, portValue, notice) = CloudRun.Listen(parse.GetValue(host)!, parse.GetResult(host) is { Implicit: false } || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("MLFLOW_HOST")),
+                parse.GetValue(port), Environment.GetEnvironmentVariable);
+            if (notice is not null) Console.Error.WriteLine(notice);
             var options = new SharpflowOptions
             {
                 BackendStoreUri = parse.GetValue(backend)!,
@@ -102,7 +106,7 @@ public static class ServerCommand
                 ServeArtifacts = parse.GetValue(serve) && !parse.GetValue(noServe),
                 ArtifactsOnly = parse.GetValue(artifactsOnly),
                 ArtifactsDestination = parse.GetValue(destination)!,
-                Host = parse.GetValue(host)!,
+                Host = hostValue,
                 Port = portValue,
                 Workers = parse.GetValue(workers),
                 StaticPrefix = staticPrefixValue,
@@ -114,13 +118,18 @@ public static class ServerCommand
                 ExposePrometheus = parse.GetValue(prometheus),
                 Dev = parse.GetValue(dev),
                 H2c = parse.GetValue(h2c),
+                LogFormat = parse.GetValue(logFormat) ?? (CloudRun.IsCloudRun(Environment.GetEnvironmentVariable) ? "json" : "text"),
             };
             try
             {
                 var app = await SharpflowServer.BuildAsync(options, ct: ct);
                 // Announce only once the port is bound, so "listening" is never followed by a bind error.
                 await app.StartAsync(ct);
-                Console.Error.WriteLine($"Sharpflow {CliApp.Version} listening on http://{options.Host}:{options.Port} (store: {Sharpflow.Store.StoreUri.Parse(options.BackendStoreUri).Display})");
+                var listening = $"Sharpflow {CliApp.Version} listening on http://{options.Host}:{options.Port} (store: {Sharpflow.Store.StoreUri.Parse(options.BackendStoreUri).Display})";
+                // With JSON logs (Cloud Run) every line on stdout is one entry Cloud Logging can parse.
+                if (options.LogFormat == "json") Console.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(
+                    new Dictionary<string, string> { ["severity"] = "INFO", ["message"] = listening, ["logger"] = "Sharpflow" }, CliJson.Default.DictionaryStringString));
+                else Console.Error.WriteLine(listening);
                 await app.WaitForShutdownAsync();
                 return 0;
             }
@@ -138,3 +147,6 @@ public static class ServerCommand
         return cmd;
     }
 }
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(Dictionary<string, string>))]
+internal sealed partial class CliJson : System.Text.Json.Serialization.JsonSerializerContext;

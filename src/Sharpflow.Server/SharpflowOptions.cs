@@ -25,6 +25,15 @@ public sealed class SharpflowOptions
     public string? ExposePrometheus { get; set; }
     public bool Dev { get; set; }
 
+    /// <summary>"text" (one line per event) or "json" (one object per line with Cloud Logging's field names).</summary>
+    public string LogFormat { get; set; } = "text";
+
+    /// <summary>
+    /// How long SIGTERM waits for in-flight requests before the process exits. Cloud Run allows 10 s between SIGTERM
+    /// and SIGKILL, so the default leaves a second for the process to finish.
+    /// </summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(9);
+
     /// <summary>Webhook delivery settings; null reads MLflow's MLFLOW_WEBHOOK_* variables.</summary>
     public Features.Webhooks.WebhookSettings? Webhooks { get; set; }
 

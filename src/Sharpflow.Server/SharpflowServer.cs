@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 using Sharpflow.Artifacts;
 using Sharpflow.Server.Features.Artifacts;
 using Sharpflow.Server.Features.Experiments;
@@ -32,10 +33,18 @@ public static class SharpflowServer
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.Logging.ClearProviders();
         if (logging is not null) logging(builder.Logging);
-        else builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "yyyy-MM-dd HH:mm:ss "; })
-            .SetMinimumLevel(LogLevel.Warning).AddFilter("Sharpflow", LogLevel.Information)
-            // The CLI reports start-up failures (port in use) in one line; the host would add a stack trace.
-            .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
+        else
+        {
+            if (options.LogFormat == "json")
+                builder.Logging.AddConsole(o => { o.FormatterName = CloudLoggingFormatter.Name; })
+                    .AddConsoleFormatter<CloudLoggingFormatter, ConsoleFormatterOptions>(o => o.IncludeScopes = true);
+            else builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "yyyy-MM-dd HH:mm:ss "; });
+            builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Sharpflow", LogLevel.Information)
+                // The CLI reports start-up failures (port in use) in one line; the host would add a stack trace.
+                .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
+        }
+        // SIGTERM (Cloud Run scaling in, a deploy) stops accepting connections and lets in-flight requests finish.
+        builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
         builder.WebHost.UseKestrel(k =>
         {
             k.Limits.MaxRequestBodySize = null;
@@ -68,6 +77,7 @@ public static class SharpflowServer
         app.Lifetime.ApplicationStopped.Register(() => db.DisposeAsync().AsTask().GetAwaiter().GetResult());
         app.Lifetime.ApplicationStarted.Register(() =>
             _ = Task.Run(() => artifacts.SweepStaleUploads(options.EffectiveDefaultArtifactRoot, log, app.Lifetime.ApplicationStopping)));
+        if (options.LogFormat == "json") app.UseCloudLogging(log);
         app.UseRawRequestPath();
         app.UseMlflowSecurity(options, log);
         app.MapSharpflow(options);

@@ -1,0 +1,26 @@
+# Sharpflow's container image for Cloud Run (see docs/deploy-gcp.md).
+#   docker build -t sharpflow .
+# Build stage: the .NET SDK publishes the server (scripts/publish.sh; tests/deploy/cloud_run_smoke.py runs the same
+# script and starts the result the way Cloud Run does). Node is there for the web UI, which `dotnet publish` builds.
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends nodejs npm \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY . .
+RUN bash scripts/publish.sh /app && mkdir -p /data
+
+# Runtime stage: ASP.NET Core on Ubuntu "chiseled" (no shell, no package manager, non-root user `app`).
+FROM mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled
+COPY --from=build /app /app
+# The working directory holds the default SQLite database and ./mlartifacts when no other store is given.
+COPY --from=build --chown=$APP_UID:$APP_UID /data /data
+WORKDIR /data
+USER $APP_UID
+# `mlflow` and `sharpflow` both resolve to the server; PORT is what Cloud Run sets (the server listens there on Cloud Run).
+ENV PATH=/app:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    PORT=5000 \
+    DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 \
+    DOTNET_gcServer=0
+EXPOSE 5000
+CMD ["sharpflow", "server", "--host", "0.0.0.0"]
