@@ -19,7 +19,8 @@ public sealed partial class TrackingStore
             if (Convert.ToInt64(exists) > 0) return;
             var now = NowMillis();
             await c.Sql("INSERT INTO experiments (experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time, workspace) " +
-                        "VALUES (0, @n, @a, 'active', @t, @t, 'default')", tx)
+                        // Instances starting together on an empty database all get here; one insert wins.
+                        "VALUES (0, @n, @a, 'active', @t, @t, 'default') ON CONFLICT DO NOTHING", tx)
                 .P("@n", DefaultExperimentName).P("@a", AppendToUri(DefaultArtifactRoot, "0")).P("@t", now).ExecAsync(ct);
         }, ct);
     }
