@@ -54,6 +54,9 @@ public static class SharpflowServer
         });
         builder.WebHost.UseUrls($"http://{FormatHost(options.Host)}:{options.Port}");
 
+        var artifacts = new ArtifactProxy(options);
+        // The destination check (one listing) runs while the database is opened and checked.
+        var destinationCheck = artifacts.CheckDestinationAsync(ct);
         var db = new SqlDatabase(StoreUri.Parse(options.BackendStoreUri));
         var state = await SchemaInitializer.EnsureAsync(db, ct);
         var store = new TrackingStore(db, options.EffectiveDefaultArtifactRoot);
@@ -65,13 +68,19 @@ public static class SharpflowServer
         builder.Services.AddSingleton(new RegistryStore(db));
         builder.Services.AddSingleton(new TraceStore(db));
         builder.Services.AddSingleton<WebhookDispatcher>();
-        var artifacts = new ArtifactProxy(options);
         builder.Services.AddSingleton(artifacts);
         builder.Services.AddSingleton<IArtifactStore>(_ => artifacts.Destination);
         builder.Services.AddRoutingCore();
 
         var app = builder.Build();
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Sharpflow");
+        var (destinationError, destinationWarning) = await destinationCheck;
+        if (destinationError is not null)
+        {
+            await db.DisposeAsync();
+            throw new Sharpflow.Core.Errors.MlflowException(Sharpflow.Core.Errors.ErrorCode.INVALID_PARAMETER_VALUE, destinationError);
+        }
+        if (destinationWarning is not null) log.LogWarning("{Warning}", destinationWarning);
         if (state == SchemaState.Newer)
             log.LogWarning("The database schema is newer than MLflow 3.11's ({Head}); continuing, but newer features' data is ignored.", SchemaInitializer.HeadRevision);
         app.Lifetime.ApplicationStopped.Register(() => db.DisposeAsync().AsTask().GetAwaiter().GetResult());

@@ -28,6 +28,38 @@ public sealed class ArtifactProxy
         PresignedDownloadLifetime = options.PresignedDownloadUrlTtl ?? TtlFromEnvironment();
     }
 
+    /// <summary>
+    /// Start-up check of a cloud destination: one listing of the root. A bucket that does not exist or an identity
+    /// without access (e.g. the Cloud Run service account missing Storage Object User) stops the server with a clear
+    /// message instead of failing every upload later; a timeout or network error is only a warning, since the store
+    /// may be reachable a moment later and the server is still useful for tracking.
+    /// </summary>
+    public async Task<(string? Error, string? Warning)> CheckDestinationAsync(CancellationToken ct)
+    {
+        if (!Serving || ArtifactStoreFactory.Scheme(Destination.RootUri) is "" or "file") return (null, null);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(15));
+        try
+        {
+            await Destination.ListAsync(ArtifactPath.Root, timeout.Token);
+            return (null, null);
+        }
+        catch (MlflowException e) when (e.Code is ErrorCode.RESOURCE_DOES_NOT_EXIST or ErrorCode.PERMISSION_DENIED or ErrorCode.UNAUTHENTICATED)
+        {
+            var why = e.Code switch
+            {
+                ErrorCode.RESOURCE_DOES_NOT_EXIST => "the bucket or container does not exist",
+                ErrorCode.PERMISSION_DENIED => "the server's identity may not list it (on GCS grant the service account roles/storage.objectUser on the bucket)",
+                _ => "the server has no valid credentials for it",
+            };
+            return ($"--artifacts-destination {Destination.RootUri} cannot be used: {why}. ({e.Message})", null);
+        }
+        catch (Exception e) when (e is MlflowException or OperationCanceledException or HttpRequestException)
+        {
+            return (null, $"Could not reach --artifacts-destination {Destination.RootUri} at start-up ({e.Message}); artifact requests will retry.");
+        }
+    }
+
     /// <summary>An upload temporary untouched this long belongs to a process that died (live uploads write every moment).</summary>
     public static readonly TimeSpan StaleUploadAge = TimeSpan.FromHours(1);
 

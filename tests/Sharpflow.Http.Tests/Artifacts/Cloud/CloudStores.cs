@@ -69,3 +69,14 @@ public sealed class EmulatorFactAttribute : FactAttribute
             Skip = $"{variable} is not set; start the emulators with `eval \"$(bash scripts/emulators.sh start /tmp/sharpflow-emulators)\"` or run scripts/test.sh.";
     }
 }
+
+/// <summary>A theory over emulators: skipped unless all of them run (with directions), except under CI=true.</summary>
+public sealed class EmulatorTheoryAttribute : TheoryAttribute
+{
+    public EmulatorTheoryAttribute(params CloudStore[] stores)
+    {
+        var missing = stores.Select(CloudStores.Variable).Where(v => string.IsNullOrEmpty(Environment.GetEnvironmentVariable(v))).ToList();
+        if (missing.Count > 0 && Environment.GetEnvironmentVariable("CI") != "true")
+            Skip = $"{string.Join(", ", missing)} not set; start the emulators with `eval \"$(bash scripts/emulators.sh start /tmp/sharpflow-emulators)\"` or run scripts/test.sh.";
+    }
+}
