@@ -61,6 +61,10 @@ public static class ServerCommand
         var appName = new Option<string?>("--app-name") { Description = "Application plugin, e.g. basic-auth." };
         var prometheus = Opt<string?>("--expose-prometheus", "MLFLOW_EXPOSE_PROMETHEUS", "Directory for metrics; enables /metrics.");
         var dev = new Option<bool>("--dev") { Description = "Verbose logging for development." };
+        var dbPool = Opt<int?>("--db-pool-size", "SHARPFLOW_DB_POOL_SIZE", "PostgreSQL connections per process (default 15, as MLflow's pool 5 + overflow 10).");
+        var dbConnectTimeout = Opt<int?>("--db-connect-timeout", "SHARPFLOW_DB_CONNECT_TIMEOUT", "Seconds to wait for a database connection (default 10).");
+        var dbCommandTimeout = Opt<int?>("--db-command-timeout", "SHARPFLOW_DB_COMMAND_TIMEOUT", "Seconds a database statement may run (default 30).");
+        var dbPasswordFile = Opt<string?>("--db-password-file", "SHARPFLOW_DB_PASSWORD_FILE", "File holding the database password (e.g. a mounted secret); PGPASSWORD also works.");
         var logFormat = Opt<string?>("--log-format", "SHARPFLOW_LOG_FORMAT", "text or json (one JSON object per line, as Cloud Logging reads them; the default on Cloud Run).");
         logFormat.AcceptOnlyFromAmong("text", "json");
         var h2c = Opt<bool>("--h2c", "SHARPFLOW_H2C", "Serve HTTP/2 cleartext (prior knowledge) instead of HTTP/1.1, e.g. for Cloud Run's HTTP/2 end-to-end.");
@@ -79,7 +83,7 @@ public static class ServerCommand
         {
             backend, registry, defaultRoot, serve, noServe, artifactsOnly, destination, host, port, workers, staticPrefix,
             allowedHosts, cors, xfo, noSecurity, appName, prometheus, dev, gunicorn, uvicorn, waitress, replica, archival,
-            workspaces, noWorkspaces, workspaceStore, secretsTtl, secretsSize, h2c, logFormat,
+            workspaces, noWorkspaces, workspaceStore, secretsTtl, secretsSize, h2c, logFormat, dbPool, dbConnectTimeout, dbCommandTimeout, dbPasswordFile,
         };
         cmd.SetAction(async (parse, ct) =>
         {
@@ -88,6 +92,11 @@ public static class ServerCommand
             foreach (var (opt, name) in new[] { (replica, "--read-replica-backend-store-uri"), (archival, "--trace-archival-config"), (workspaceStore, "--workspace-store-uri"), (appName, "--app-name"), (prometheus, "--expose-prometheus") })
                 if (parse.GetValue(opt) is not null) Console.Error.WriteLine($"Note: {name} is not yet supported by Sharpflow and is ignored.");
             if (parse.GetValue(workspaces)) Console.Error.WriteLine("Note: --enable-workspaces is not yet supported by Sharpflow and is ignored.");
+
+            // The store reads its connection settings from these variables (StoreUri); a flag sets its variable.
+            foreach (var (opt, variable) in new[] { (dbPool, "SHARPFLOW_DB_POOL_SIZE"), (dbConnectTimeout, "SHARPFLOW_DB_CONNECT_TIMEOUT"), (dbCommandTimeout, "SHARPFLOW_DB_COMMAND_TIMEOUT") })
+                if (parse.GetValue(opt) is { } number) Environment.SetEnvironmentVariable(variable, number.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            if (parse.GetValue(dbPasswordFile) is { Length: > 0 } passwordFile) Environment.SetEnvironmentVariable("SHARPFLOW_DB_PASSWORD_FILE", passwordFile);
 
             var staticPrefixValue = parse.GetValue(staticPrefix);
             if (!string.IsNullOrEmpty(staticPrefixValue) && (!staticPrefixValue.StartsWith('/') || staticPrefixValue.EndsWith('/')))

@@ -107,14 +107,57 @@ public sealed record StoreUri(DbKind Kind, string ConnectionString, string Displ
             }
         }
         if (string.IsNullOrEmpty(b.Host)) b.Host = "localhost";
-        if (b.Password is null)
-        {
-            var envPassword = Environment.GetEnvironmentVariable("PGPASSWORD");
-            if (!string.IsNullOrEmpty(envPassword)) b.Password = envPassword;
-        }
-        b.MaxPoolSize = int.TryParse(Environment.GetEnvironmentVariable("SHARPFLOW_DB_POOL_SIZE"), out var pool) ? pool : 50;
+        if (b.Password is null) b.Password = PasswordFromEnvironment(uri);
+        ApplyPoolSettings(b, uri);
         var display = $"postgresql://{user}@{(b.Host.StartsWith('/') ? "(socket " + b.Host + ")" : b.Host + ":" + b.Port)}/{database}";
         return new StoreUri(DbKind.Postgres, b.ToString(), display);
+    }
+
+    /// <summary>
+    /// A password kept out of the command line: SHARPFLOW_DB_PASSWORD_FILE (a mounted secret, e.g. Cloud Run's
+    /// Secret Manager volume; one trailing newline is dropped) or PGPASSWORD (libpq's variable, e.g. Cloud Run's
+    /// secret-as-environment-variable). Npgsql also reads PGPASSFILE itself.
+    /// </summary>
+    private static string? PasswordFromEnvironment(string uri)
+    {
+        var file = Environment.GetEnvironmentVariable("SHARPFLOW_DB_PASSWORD_FILE");
+        if (!string.IsNullOrEmpty(file))
+        {
+            try
+            {
+                var text = File.ReadAllText(file);
+                return text.EndsWith("\r\n", StringComparison.Ordinal) ? text[..^2] : text.EndsWith('\n') ? text[..^1] : text;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw Bad(uri, $"cannot read SHARPFLOW_DB_PASSWORD_FILE '{file}': {e.Message}");
+            }
+        }
+        var env = Environment.GetEnvironmentVariable("PGPASSWORD");
+        return string.IsNullOrEmpty(env) ? null : env;
+    }
+
+    /// <summary>
+    /// Connections per server process. The default, 15, is what MLflow's SQLAlchemy store allows per worker
+    /// (MLFLOW_SQLALCHEMYSTORE_POOL_SIZE 5 + MLFLOW_SQLALCHEMYSTORE_MAX_OVERFLOW 10), which those variables still
+    /// set; SHARPFLOW_DB_POOL_SIZE sets the total directly. Requests beyond it wait for a free connection (up to the
+    /// connect timeout) rather than opening more: a small Cloud SQL tier allows only 25 connections for all instances,
+    /// and Cloud Run may run several. MLFLOW_SQLALCHEMYSTORE_POOL_RECYCLE (seconds) caps a connection's lifetime;
+    /// SHARPFLOW_DB_CONNECT_TIMEOUT and SHARPFLOW_DB_COMMAND_TIMEOUT (seconds) bound waits.
+    /// </summary>
+    private static void ApplyPoolSettings(NpgsqlConnectionStringBuilder b, string uri)
+    {
+        int? Int(string name)
+        {
+            var raw = Environment.GetEnvironmentVariable(name);
+            if (string.IsNullOrEmpty(raw)) return null;
+            return int.TryParse(raw, out var v) && v >= 0 ? v : throw Bad(uri, $"{name} must be a non-negative integer, got '{raw}'");
+        }
+        b.MaxPoolSize = Int("SHARPFLOW_DB_POOL_SIZE") is { } total and > 0 ? total
+            : Math.Max(1, (Int("MLFLOW_SQLALCHEMYSTORE_POOL_SIZE") ?? 5) + (Int("MLFLOW_SQLALCHEMYSTORE_MAX_OVERFLOW") ?? 10));
+        if (Int("MLFLOW_SQLALCHEMYSTORE_POOL_RECYCLE") is { } recycle and > 0) b.ConnectionLifetime = recycle;
+        if (Int("SHARPFLOW_DB_CONNECT_TIMEOUT") is { } connect && !uri.Contains("connect_timeout=", StringComparison.Ordinal)) b.Timeout = connect;
+        if (Int("SHARPFLOW_DB_COMMAND_TIMEOUT") is { } command) b.CommandTimeout = command;
     }
 
     private static int Port(string uri, string value) =>

@@ -108,6 +108,64 @@ public class StoreUriTests
         }
     }
 
+    private static void WithEnv(Action check, params (string Name, string? Value)[] vars)
+    {
+        var saved = vars.Select(v => (v.Name, Environment.GetEnvironmentVariable(v.Name))).ToList();
+        foreach (var (name, value) in vars) Environment.SetEnvironmentVariable(name, value);
+        try { check(); }
+        finally { foreach (var (name, value) in saved) Environment.SetEnvironmentVariable(name, value); }
+    }
+
+    [Fact]
+    public void A_password_file_keeps_the_password_off_the_command_line()
+    {
+        var file = Path.GetTempFileName();
+        File.WriteAllText(file, "s3cr:t/with@chars\n");
+        try
+        {
+            WithEnv(() =>
+            {
+                Assert.Equal("s3cr:t/with@chars", Pg("postgresql://u@/db?host=/cloudsql/p:r:i").Password);
+                Assert.Equal("given", Pg("postgresql://u:given@h/db").Password);
+            }, ("SHARPFLOW_DB_PASSWORD_FILE", file), ("PGPASSWORD", "from-env"));
+            WithEnv(() =>
+            {
+                var e = Assert.Throws<MlflowException>(() => Pg("postgresql://u@h/db"));
+                Assert.Contains("cannot read SHARPFLOW_DB_PASSWORD_FILE", e.Message);
+            }, ("SHARPFLOW_DB_PASSWORD_FILE", file + ".missing"));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void Pool_size_and_timeouts_follow_mlflows_variables_and_ours()
+    {
+        WithEnv(() =>
+        {
+            var b = Pg("postgresql://u@h/db");
+            Assert.Equal(15, b.MaxPoolSize);
+            Assert.Equal(10, b.Timeout);
+        }, ("SHARPFLOW_DB_POOL_SIZE", null), ("MLFLOW_SQLALCHEMYSTORE_POOL_SIZE", null), ("MLFLOW_SQLALCHEMYSTORE_MAX_OVERFLOW", null));
+        WithEnv(() =>
+        {
+            var b = Pg("postgresql://u@h/db");
+            Assert.Equal(8, b.MaxPoolSize);
+            Assert.Equal(600, b.ConnectionLifetime);
+        }, ("SHARPFLOW_DB_POOL_SIZE", null), ("MLFLOW_SQLALCHEMYSTORE_POOL_SIZE", "3"), ("MLFLOW_SQLALCHEMYSTORE_MAX_OVERFLOW", "5"),
+           ("MLFLOW_SQLALCHEMYSTORE_POOL_RECYCLE", "600"));
+        WithEnv(() =>
+        {
+            var b = Pg("postgresql://u@h/db");
+            Assert.Equal((40, 3, 120), (b.MaxPoolSize, b.Timeout, b.CommandTimeout));
+            Assert.Equal(7, Pg("postgresql://u@h/db?connect_timeout=7").Timeout);
+        }, ("SHARPFLOW_DB_POOL_SIZE", "40"), ("SHARPFLOW_DB_CONNECT_TIMEOUT", "3"), ("SHARPFLOW_DB_COMMAND_TIMEOUT", "120"));
+        WithEnv(() => Assert.Contains("SHARPFLOW_DB_POOL_SIZE must be a non-negative integer",
+            Assert.Throws<MlflowException>(() => Pg("postgresql://u@h/db")).Message), ("SHARPFLOW_DB_POOL_SIZE", "many"));
+    }
+
     [Theory]
     [InlineData("", "the URI is empty")]
     [InlineData("   ", "the URI is empty")]

@@ -49,7 +49,29 @@ public sealed class SqlDatabase : IAsyncDisposable
 
     public ISqlDialect Dialect { get; }
 
+    /// <summary>
+    /// Opens a pooled connection. A server that refuses quickly (restarting, failing over: "the database system is
+    /// starting up", connection refused) is tried again a few times over about two seconds before the request gets 503
+    /// TEMPORARILY_UNAVAILABLE; a timeout is not retried, so an unreachable host still fails within the connect timeout.
+    /// </summary>
     public async Task<DbConnection> OpenAsync(CancellationToken ct = default)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            try
+            {
+                return await OpenOnceAsync(ct).ConfigureAwait(false);
+            }
+            catch (MlflowException e) when (attempt < 4 && e.InnerException is DbException d && Dialect.IsConnectionFailure(d)
+                                            && System.Diagnostics.Stopwatch.GetElapsedTime(started) < TimeSpan.FromSeconds(1))
+            {
+                await Task.Delay(150 * attempt * attempt, ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<DbConnection> OpenOnceAsync(CancellationToken ct)
     {
         DbConnection conn = _pg is not null ? _pg.CreateConnection() : new SqliteConnection(_connectionString);
         try
@@ -85,18 +107,35 @@ public sealed class SqlDatabase : IAsyncDisposable
             : " PRAGMA journal_mode = PERSIST; PRAGMA journal_size_limit = 4194304;";
     }
 
-    /// <summary>Runs a read-only unit of work on its own connection.</summary>
+    /// <summary>
+    /// Runs a read-only unit of work on its own connection. A connection that turns out dead (the server restarted
+    /// or failed over, or a proxy dropped it while it sat in the pool) is harmless to retry for a read: the pool is
+    /// cleared and the work runs again on a fresh connection.
+    /// </summary>
     public async Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken ct = default)
     {
-        await using var conn = await OpenAsync(ct).ConfigureAwait(false);
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            return await work(conn).ConfigureAwait(false);
+            await using var conn = await OpenAsync(ct).ConfigureAwait(false);
+            try
+            {
+                return await work(conn).ConfigureAwait(false);
+            }
+            catch (DbException e) when (Dialect.IsConnectionFailure(e) && attempt < 3)
+            {
+                ClearPool();
+            }
+            catch (DbException e) when (Dialect.IsConnectionFailure(e))
+            {
+                throw new MlflowException(ErrorCode.TEMPORARILY_UNAVAILABLE, $"Database unavailable: {e.Message}", e);
+            }
         }
-        catch (DbException e) when (Dialect.IsConnectionFailure(e))
-        {
-            throw new MlflowException(ErrorCode.TEMPORARILY_UNAVAILABLE, $"Database unavailable: {e.Message}", e);
-        }
+    }
+
+    /// <summary>Drops idle pooled connections, which after a server restart are all dead.</summary>
+    private void ClearPool()
+    {
+        if (_pg is not null) _pg.Clear();
     }
 
     /// <summary>
@@ -110,17 +149,26 @@ public sealed class SqlDatabase : IAsyncDisposable
         const int maxAttempts = 5;
         for (var attempt = 1; ; attempt++)
         {
+            var committing = false;
             try
             {
                 await using var conn = await OpenAsync(ct).ConfigureAwait(false);
                 await using var tx = await conn.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct).ConfigureAwait(false);
                 var result = await work(conn, tx).ConfigureAwait(false);
+                committing = true;
                 await tx.CommitAsync(ct).ConfigureAwait(false);
                 return result;
             }
             catch (DbException e) when (Dialect.IsRetryable(e) && attempt < maxAttempts)
             {
                 // fall through to retry with backoff
+            }
+            catch (DbException e) when (Dialect.IsConnectionFailure(e) && !committing && attempt < 3)
+            {
+                // The connection died before COMMIT was sent, so the server rolled the transaction back: nothing was
+                // written and the work can run again on a fresh connection. A failure during COMMIT leaves the outcome
+                // unknown and is answered 503 below instead.
+                ClearPool();
             }
             catch (DbException e) when (Dialect.IsValueRejected(e) || Dialect.IsConnectionFailure(e) || Dialect.IsRetryable(e))
             {
