@@ -13,6 +13,8 @@ PG_DIR=""; EMU_DIR=""
 cleanup() {
   if [ -n "$PG_DIR" ]; then bash "$ROOT/scripts/pg-test-cluster.sh" stop "$PG_DIR" >/dev/null 2>&1 || true; fi
   if [ -n "$EMU_DIR" ]; then bash "$ROOT/scripts/emulators.sh" stop "$EMU_DIR" >/dev/null 2>&1 || true; rm -rf "$EMU_DIR"; fi
+  # The test logs stay only when something failed (their folder is printed then).
+  if [ -n "${LOG_DIR:-}" ] && [ "${status:-1}" = 0 ]; then rm -rf "$LOG_DIR"; fi
 }
 trap cleanup EXIT
 # The emulators start (and, the first time, install: minutes) while the solution builds.
@@ -42,11 +44,13 @@ python3 tests/deploy/cloud_run_smoke.py >/tmp/cloud_run_smoke.log 2>&1 &
 SMOKE_PID=$!
 
 passed=0; failed=0; status=0
+# Each run's own log folder: runs in other checkouts (or sessions) on this machine must not read each other's logs.
+LOG_DIR=$(mktemp -d /tmp/sharpflow-test-logs.XXXXXX)
 for proj in tests/*/*.csproj; do
   name=$(basename "$proj" .csproj)
   trx="$ROOT/TestResults/$name.trx"
-  if dotnet test "$proj" -c Release --no-build -nologo --logger "trx;LogFileName=$trx" 2>&1 | tee "/tmp/$name.log" | grep -E "Passed!|Failed!|error|Failed " ; then :; fi
-  line=$(grep -E "(Passed|Failed)!" "/tmp/$name.log" | tail -1 || true)
+  if dotnet test "$proj" -c Release --no-build -nologo --logger "trx;LogFileName=$trx" 2>&1 | tee "$LOG_DIR/$name.log" | grep -E "Passed!|Failed!|error|Failed " ; then :; fi
+  line=$(grep -E "(Passed|Failed)!" "$LOG_DIR/$name.log" | tail -1 || true)
   p=$(echo "$line" | sed -nE 's/.*Passed: *([0-9]+).*/\1/p'); f=$(echo "$line" | sed -nE 's/.*Failed: *([0-9]+),.*/\1/p')
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
   if [ -z "$line" ] || [ "${f:-0}" != "0" ]; then status=1; [ -z "$line" ] && failed=$((failed + 1)); fi
@@ -63,5 +67,32 @@ for backend in sqlite postgresql; do
 done
 if wait "$SMOKE_PID"; then passed=$((passed + 1)); tail -n 1 /tmp/cloud_run_smoke.log
 else failed=$((failed + 1)); status=1; tail -n 30 /tmp/cloud_run_smoke.log; fi
+# The web UI (ui/, already installed and built by the dotnet build above): type check, Vitest, then Playwright driving
+# Debian's Chromium against a fresh Release server. Without Chromium the end-to-end tests fail under CI=true
+# (.ci/run installs it) and are skipped otherwise.
+if (cd ui && npx --no -- tsc --noEmit -p .); then passed=$((passed + 1)); else echo "ui: type check failed" >&2; failed=$((failed + 1)); status=1; fi
+vitest_json=$(mktemp /tmp/sharpflow-vitest.XXXXXX.json)
+(cd ui && npx --no -- vitest run --reporter=default --reporter=json --outputFile.json="$vitest_json") || true
+read -r p f < <(python3 -c 'import json,sys
+try: d=json.load(open(sys.argv[1])); print(d["numPassedTests"], d["numFailedTests"] + (0 if d.get("success") or d["numFailedTests"] else 1))
+except Exception: print(0, 1)' "$vitest_json")
+passed=$((passed + p)); failed=$((failed + f)); [ "$f" = 0 ] || status=1
+rm -f "$vitest_json"
+if command -v chromium >/dev/null 2>&1 || [ -n "${CHROMIUM_PATH:-}" ]; then
+  e2e_tap=$(mktemp /tmp/sharpflow-e2e.XXXXXX.tap)
+  (cd ui && SHARPFLOW_BIN="$ROOT/src/Sharpflow.Cli/bin/Release/net10.0/sharpflow" node --test \
+      --test-reporter=spec --test-reporter-destination=stdout --test-reporter=tap --test-reporter-destination="$e2e_tap" \
+      e2e/ui.e2e.mjs) || true
+  p=$(sed -nE 's/^# pass ([0-9]+)$/\1/p' "$e2e_tap" | tail -1); f=$(sed -nE 's/^# fail ([0-9]+)$/\1/p' "$e2e_tap" | tail -1)
+  [ -z "$p" ] && f=$(( ${f:-0} + 1 ))  # the run itself broke
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); [ "${f:-0}" = 0 ] || { status=1; echo "ui e2e: screenshots of failures in ui/test-results/" >&2; }
+  rm -f "$e2e_tap"
+elif [ "${CI:-}" = true ]; then
+  echo "ui e2e: chromium is missing" >&2; failed=$((failed + 1)); status=1
+else
+  echo "ui e2e: skipped (apt-get install -y chromium to run them)" >&2
+fi
+
+[ "$status" = 0 ] || echo "test logs: $LOG_DIR" >&2
 echo "$passed passed, $failed failed"
 exit $status

@@ -14,6 +14,7 @@ using Sharpflow.Server.Features.Otlp;
 using Sharpflow.Server.Features.Registry;
 using Sharpflow.Server.Features.Runs;
 using Sharpflow.Server.Features.Traces;
+using Sharpflow.Server.Features.Ui;
 using Sharpflow.Server.Features.Webhooks;
 using Sharpflow.Server.Http;
 using Sharpflow.Store;
@@ -129,5 +130,6 @@ public static class SharpflowServer
         app.MapTraces();
         app.MapAssessments();
         app.MapOtlp();
+        app.MapUi(options);
     }
 }

@@ -1,0 +1,283 @@
+// End-to-end: Debian's Chromium (through playwright-core, never `playwright install`) against a real Release
+// `sharpflow server` seeded through the REST API. Every test fails on a browser console error or page exception,
+// and saves a screenshot to ui/test-results/ when it fails. Run: `node --test e2e/ui.e2e.mjs` (after a Release build).
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { chromium } from 'playwright-core';
+import { seed, startServer } from './server.mjs';
+
+const RESULTS = resolve(import.meta.dirname, '../test-results');
+const CHROMIUM = process.env.CHROMIUM_PATH || execFileSync('sh', ['-c', 'command -v chromium || command -v chromium-browser'], { encoding: 'utf8' }).trim();
+// The flags that work on this kind of machine (../shared/test-infra/README.md).
+const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+let browser, server, data;
+
+// Playwright gives the browser a fresh temporary profile of its own (it refuses --user-data-dir in `launch`).
+before(async () => {
+  server = await startServer();
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+  data = await seed(server.url);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/**
+ * A test on a fresh page. `allowed` lists console errors a test provokes on purpose (Chromium logs every HTTP error
+ * response as one); any other console error or uncaught exception fails the test.
+ */
+function uiTest(name, fn, { allowed = [], base } = {}) {
+  test(name, async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 800 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    const errors = [];
+    page.on('console', (m) => m.type() === 'error' && !allowed.some((a) => m.text().includes(a)) && errors.push(m.text()));
+    page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
+    try {
+      await fn(page, base ?? server.url);
+      assert.deepEqual(errors, [], 'browser console errors');
+    } catch (e) {
+      mkdirSync(RESULTS, { recursive: true });
+      await page.screenshot({ path: join(RESULTS, name.replace(/[^a-z0-9]+/gi, '-') + '.png'), fullPage: true }).catch(() => {});
+      if (errors.length) e.message += `\nconsole errors: ${errors.join('\n')}`;
+      throw e;
+    } finally {
+      await context.close();
+    }
+  });
+}
+
+const text = (locator) => locator.textContent().then((t) => t ?? '');
+
+describe('tracking pages', () => {
+  uiTest('experiments list: search, create, rename, delete and restore', async (page, url) => {
+    await page.goto(`${url}/`);
+    await page.getByRole('link', { name: 'e2e-demo' }).waitFor();
+    assert.match(page.url(), /#\/experiments$/);
+
+    await page.getByLabel('Search experiments').fill('demo');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.waitForURL(/q=demo/);
+    await page.getByRole('link', { name: 'Default' }).waitFor({ state: 'detached' });
+
+    await page.getByRole('button', { name: 'Create experiment' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('made-in-browser');
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
+    await page.waitForURL(/#\/experiments\/\d+$/);
+    await page.getByRole('heading', { name: /made-in-browser/ }).waitFor();
+
+    await page.goto(`${url}/#/experiments`);
+    const row = page.getByRole('row').filter({ hasText: 'made-in-browser' });
+    await row.getByRole('button', { name: 'Rename' }).click();
+    await page.getByLabel('New name').fill('renamed-in-browser');
+    await page.getByRole('button', { name: 'Rename', exact: true }).last().click();
+    const renamed = page.getByRole('row').filter({ hasText: 'renamed-in-browser' });
+    await renamed.waitFor();
+
+    page.once('dialog', (d) => d.accept());
+    await renamed.getByRole('button', { name: 'Delete' }).click();
+    await renamed.waitFor({ state: 'detached' });
+    await page.getByLabel('Show').selectOption('DELETED_ONLY');
+    await page.getByRole('row').filter({ hasText: 'renamed-in-browser' }).getByRole('button', { name: 'Restore' }).click();
+    await page.getByRole('row').filter({ hasText: 'renamed-in-browser' }).waitFor({ state: 'detached' });
+    await page.getByLabel('Show').selectOption('ACTIVE_ONLY');
+    await page.getByRole('row').filter({ hasText: 'renamed-in-browser' }).waitFor();
+  });
+
+  uiTest('a duplicate name shows the server message in the dialog', async (page, url) => {
+    await page.goto(`${url}/#/experiments`);
+    await page.getByRole('button', { name: 'Create experiment' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('e2e-demo');
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
+    assert.match(await text(page.getByRole('dialog').getByRole('alert')), /already exists/);
+  }, { allowed: ['status of 400'] });
+
+  uiTest('runs table: nesting, sorting, columns in the URL, keyboard', async (page, url) => {
+    await page.goto(`${url}/#/experiments/${data.experimentId}`);
+    const parent = page.getByRole('row').filter({ hasText: 'parent-run' });
+    await parent.waitFor();
+    assert.equal(await page.getByRole('link', { name: 'child-0' }).count(), 0, 'children start collapsed');
+    await parent.getByRole('button', { name: /Expand 3 child runs/ }).click();
+    await page.getByRole('link', { name: 'child-2' }).waitFor();
+
+    // Sorting by loss asks the server (order_by) and lands in the URL; the smallest loss first on the second click.
+    await page.getByRole('columnheader', { name: /loss/ }).getByRole('button').click();
+    await page.waitForURL(/sort=m\.loss/);
+    await page.getByRole('columnheader', { name: /loss/ }).getByRole('button').click();
+    await page.waitForURL(/asc=1/);
+    await page.waitForFunction(() => document.querySelectorAll('[role=row]')[1]?.textContent?.includes('parent-run'));
+
+    // A link reproduces the view.
+    const link = page.url();
+    const other = await browser.newPage();
+    await other.goto(link);
+    await other.getByRole('columnheader', { name: /loss/ }).and(other.locator('[aria-sort=ascending]')).waitFor();
+    await other.close();
+
+    // Columns: add the `mlflow.user` tag (the defaults are the attributes, first metrics and first params).
+    await page.getByRole('button', { name: /Columns/ }).click();
+    await page.getByLabel('Search columns').fill('mlflow.user');
+    await page.getByRole('checkbox', { name: 'mlflow.user' }).check();
+    await page.getByRole('button', { name: 'Done' }).click();
+    await page.waitForURL(/col=t\.mlflow\.user/);
+    await page.getByRole('columnheader', { name: 'tag: mlflow.user' }).waitFor();
+
+    // Keyboard: focus the grid, move to the parent run, open it.
+    await page.getByRole('grid').focus();
+    await page.keyboard.press('Home');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(new RegExp(`runs/${data.parentId}$`));
+  });
+
+  uiTest('runs filter: search syntax applies, errors show the server message', async (page, url) => {
+    await page.goto(`${url}/#/experiments/${data.experimentId}`);
+    await page.getByRole('link', { name: 'other-run' }).waitFor();
+    const box = page.getByLabel('Filter runs');
+    await box.fill('metrics.loss >> 1');
+    await box.press('Enter');
+    assert.match(await text(page.getByRole('alert')), /INVALID_PARAMETER_VALUE/);
+    await box.fill("params.model = 'tree'");
+    await box.press('Enter');
+    await page.getByRole('link', { name: 'parent-run' }).waitFor();
+    await page.getByRole('link', { name: 'other-run' }).waitFor({ state: 'detached' });
+    assert.equal(new URLSearchParams(new URL(page.url()).hash.split('?')[1]).get('filter'), "params.model = 'tree'");
+  }, { allowed: ['status of 400'] });
+
+  uiTest('run page: overview and editable description', async (page, url) => {
+    await page.goto(`${url}/#/experiments/${data.experimentId}/runs/${data.parentId}`);
+    await page.getByText('First description').waitFor();
+    assert.equal(await text(page.getByRole('table', { name: 'Parameters' }).getByRole('row', { name: /lr/ }).getByRole('cell')), '0.1');
+    await page.getByText('FINISHED').first().waitFor();
+    await page.getByText('alice').first().waitFor();
+    await page.getByRole('button', { name: 'Edit' }).click();
+    await page.getByLabel('Description').fill('Edited in the browser');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Edited in the browser').waitFor();
+    await page.reload();
+    await page.getByText('Edited in the browser').waitFor();
+    // The child's parent link leads back here.
+    await page.goto(`${url}/#/experiments/${data.experimentId}?filter=${encodeURIComponent("attributes.run_name = 'child-1'")}`);
+    await page.getByRole('link', { name: 'child-1' }).click();
+    await page.getByRole('link', { name: data.parentId }).click();
+    await page.getByText('Edited in the browser').waitFor();
+  });
+
+  uiTest('metric chart: sampled history, zoom re-fetches detail', async (page, url) => {
+    await page.goto(`${url}/#/experiments/${data.experimentId}/runs/${data.parentId}`);
+    await page.getByRole('link', { name: 'Metrics', exact: true }).click();
+    const chart = page.getByRole('figure', { name: 'Chart of loss' });
+    await chart.locator('canvas').waitFor();
+    const caption = await text(chart.locator('figcaption'));
+    const points = Number(caption.match(/([\d,]+) points/)[1].replace(/,/g, ''));
+    assert.ok(points > 100 && points <= 1001, `sampled points: ${caption}`);
+    // Drag across the left part of the chart: the server is asked for that step range.
+    const box = await chart.locator('.u-over').boundingBox();
+    const zoomed = page.waitForRequest((r) => r.url().includes('get-history-bulk-interval') && r.url().includes('start_step'));
+    await page.mouse.move(box.x + 5, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 4, box.y + box.height / 2, { steps: 5 });
+    await page.mouse.up();
+    await zoomed;
+    await chart.getByText(/in steps \d+–\d+/).waitFor();
+    await chart.getByRole('button', { name: 'Reset zoom' }).click();
+    await chart.getByText(/in steps/).waitFor({ state: 'detached' });
+    await page.getByLabel('X axis').selectOption('wall');
+    await page.waitForURL(/x=wall/);
+    await chart.locator('canvas').waitFor();
+  });
+
+  uiTest('artifacts: browse and preview every kind, download link', async (page, url) => {
+    await page.goto(`${url}/#/experiments/${data.experimentId}/runs/${data.parentId}/artifacts`);
+    const tree = page.getByRole('tree', { name: 'Artifacts' });
+    await tree.getByRole('treeitem', { name: /config\.json/ }).click();
+    await page.waitForURL(/artifacts\/config\.json$/);
+    assert.match(await text(page.locator('pre.preview-text')), /"layers": \[\n\s+64/);
+
+    await tree.getByRole('treeitem', { name: /data/ }).click();
+    await tree.getByRole('treeitem', { name: /table\.csv/ }).click();
+    const csv = page.getByRole('table', { name: 'CSV preview' });
+    await csv.getByRole('cell', { name: 'beta, gamma' }).waitFor();
+
+    await tree.getByRole('treeitem', { name: /model/ }).click();
+    await tree.getByRole('treeitem', { name: /MLmodel/ }).click();
+    assert.match(await text(page.locator('pre.preview-text')), /loader_module: mlflow.sklearn/);
+
+    await tree.getByRole('treeitem', { name: /plot\.png/ }).click();
+    const img = page.getByRole('img', { name: 'plot.png' });
+    await img.waitFor();
+    await page.waitForFunction(() => document.querySelector('img.preview-image')?.naturalWidth === 40);
+
+    await tree.getByRole('treeitem', { name: /report\.html/ }).click();
+    const frame = page.locator('iframe.preview-html');
+    assert.equal(await frame.getAttribute('sandbox'), '');
+    assert.equal(await text(page.frameLocator('iframe.preview-html').locator('#r')), 'Report heading');
+
+    const href = await page.getByRole('link', { name: 'Download' }).getAttribute('href');
+    const res = await page.request.get(href);
+    assert.equal(res.status(), 200);
+    assert.match(await res.text(), /Report heading/);
+
+    // Deep link to a file opens its folder and preview.
+    await page.goto(`${url}/#/experiments/${data.experimentId}/runs/${data.parentId}/artifacts/data/table.csv`);
+    await page.getByRole('table', { name: 'CSV preview' }).getByRole('cell', { name: 'alpha' }).waitFor();
+  });
+
+  uiTest('errors: a missing run shows MLflow\'s message', async (page, url) => {
+    await page.goto(`${url}/#/experiments/${data.experimentId}/runs/0123456789abcdef0123456789abcdef`);
+    assert.match(await text(page.getByRole('alert')), /RESOURCE_DOES_NOT_EXIST.*0123456789abcdef0123456789abcdef/s);
+  }, { allowed: ['status of 404'] });
+
+  uiTest('theme: dark and light, remembered', async (page, url) => {
+    await page.goto(`${url}/#/experiments`);
+    await page.getByRole('link', { name: 'e2e-demo' }).waitFor();
+    const theme = () => page.evaluate(() => document.documentElement.dataset.theme);
+    const first = await theme();
+    await page.getByRole('button', { name: 'Toggle dark theme' }).click();
+    assert.notEqual(await theme(), first);
+    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    await page.reload();
+    await page.getByRole('link', { name: 'e2e-demo' }).waitFor();
+    assert.notEqual(await theme(), first);
+    assert.equal(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), bg);
+  });
+});
+
+describe('serving', () => {
+  uiTest('a path link becomes the hash route', async (page, url) => {
+    await page.goto(`${url}/experiments/${data.experimentId}`);
+    await page.getByRole('link', { name: 'parent-run' }).waitFor();
+    assert.match(page.url(), new RegExp(`/#/experiments/${data.experimentId}$`));
+  });
+
+  test('under --static-prefix the UI and its API calls live below the prefix', async () => {
+    const prefixed = await startServer(['--static-prefix', '/mlflow']);
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors = [];
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    page.on('pageerror', (e) => errors.push(e.message));
+    const requests = [];
+    page.on('request', (r) => requests.push(new URL(r.url()).pathname));
+    try {
+      await page.goto(`${prefixed.url}/`);
+      await page.getByRole('link', { name: 'Default' }).click();
+      await page.getByText('No runs in this experiment yet.').waitFor();
+      assert.deepEqual(errors, []);
+      assert.ok(requests.length > 3 && requests.every((p) => p.startsWith('/mlflow/')), requests.join(' '));
+    } catch (e) {
+      mkdirSync(RESULTS, { recursive: true });
+      await page.screenshot({ path: join(RESULTS, 'static-prefix.png') }).catch(() => {});
+      throw e;
+    } finally {
+      await context.close();
+      await prefixed.stop();
+    }
+  });
+});
