@@ -31,6 +31,7 @@ public static class CliApp
         root.Options.Add(version);
         root.Subcommands.Add(ServerCommand.Create());
         root.Subcommands.Add(DbCommand.Create());
+        root.Subcommands.Add(GcCommand.Create());
         root.SetAction(parse =>
         {
             if (parse.GetValue(version))

@@ -90,7 +90,7 @@ public static class ServerCommand
         {
             foreach (var (opt, name) in new[] { (gunicorn, "--gunicorn-opts"), (uvicorn, "--uvicorn-opts"), (waitress, "--waitress-opts") })
                 if (parse.GetValue(opt) is not null) Console.Error.WriteLine($"Note: {name} configures MLflow's Python web server; Sharpflow ignores it.");
-            foreach (var (opt, name) in new[] { (replica, "--read-replica-backend-store-uri"), (archival, "--trace-archival-config"), (workspaceStore, "--workspace-store-uri"), (appName, "--app-name"), (prometheus, "--expose-prometheus") })
+            foreach (var (opt, name) in new[] { (replica, "--read-replica-backend-store-uri"), (archival, "--trace-archival-config"), (workspaceStore, "--workspace-store-uri"), (appName, "--app-name") })
                 if (parse.GetValue(opt) is not null) Console.Error.WriteLine($"Note: {name} is not yet supported by Sharpflow and is ignored.");
             if (parse.GetValue(workspaces)) Console.Error.WriteLine("Note: --enable-workspaces is not yet supported by Sharpflow and is ignored.");
 

@@ -98,6 +98,7 @@ public static class SharpflowServer
 
     public static void MapSharpflow(this WebApplication app, SharpflowOptions options)
     {
+        Features.Prometheus.PrometheusEndpoints.UsePrometheus(app, options); // first: times the whole pipeline; /metrics ignores --static-prefix as in MLflow
         app.UseMlflowStatusPages();
         if (!string.IsNullOrEmpty(options.StaticPrefix))
         {

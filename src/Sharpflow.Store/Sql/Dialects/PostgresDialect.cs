@@ -31,4 +31,11 @@ public sealed class PostgresDialect : ISqlDialect
     public bool IsValueRejected(Exception e) => e is PostgresException { SqlState: "22001" or "22003" or "22P02" or "22021" };
 
     public string True => "true";
+
+    // "ctid = ANY(ARRAY(...))" is planned as a TID scan of the chunk's rows; "ctid IN (SELECT ...)" would be a semi-join
+    // that scans the whole table once per chunk.
+    public string DeleteChunk(string table, string where, string limitParameter) =>
+        $"DELETE FROM {table} WHERE ctid = ANY (ARRAY(SELECT ctid FROM {table} WHERE {where} LIMIT {limitParameter}))";
+
+    public int DeleteChunkRows => 50_000;
 }

@@ -36,4 +36,10 @@ public sealed class SqliteDialect : ISqlDialect
     public bool IsValueRejected(Exception e) => e is SqliteException { SqliteErrorCode: 19, SqliteExtendedErrorCode: 275 };
 
     public string True => "1";
+
+    // Every MLflow table is a rowid table (none is WITHOUT ROWID); the subquery uses the run_uuid index.
+    public string DeleteChunk(string table, string where, string limitParameter) =>
+        $"DELETE FROM {table} WHERE rowid IN (SELECT rowid FROM {table} WHERE {where} LIMIT {limitParameter})";
+
+    public int DeleteChunkRows => 10_000;
 }
