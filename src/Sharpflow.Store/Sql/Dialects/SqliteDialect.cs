@@ -42,4 +42,6 @@ public sealed class SqliteDialect : ISqlDialect
         $"DELETE FROM {table} WHERE rowid IN (SELECT rowid FROM {table} WHERE {where} LIMIT {limitParameter})";
 
     public int DeleteChunkRows => 10_000;
+
+    public void MarkJson(System.Data.Common.DbParameter parameter) { }
 }
