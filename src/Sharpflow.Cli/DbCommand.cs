@@ -2,11 +2,15 @@ using System.CommandLine;
 using Sharpflow.Core.Errors;
 using Sharpflow.Store;
 using Sharpflow.Store.Schema;
+using Sharpflow.Store.Schema.Migrations;
 using Sharpflow.Store.Sql;
 
 namespace Sharpflow.Cli;
 
-/// <summary>`sharpflow db upgrade URI`: creates a fresh database or checks one at MLflow 3.11's head.</summary>
+/// <summary>
+/// `sharpflow db upgrade URI`: creates a fresh database, or migrates one made by MLflow 2.0 or later (any alembic
+/// revision since 97727af70f4d) to MLflow 3.11's head, printing each step.
+/// </summary>
 public static class DbCommand
 {
     public static Command Create()
@@ -19,19 +23,15 @@ public static class DbCommand
             try
             {
                 await using var database = new SqlDatabase(StoreUri.Parse(parse.GetValue(url)!));
-                var state = await SchemaInitializer.EnsureAsync(database, ct);
-                Console.WriteLine(state switch
+                var result = await SchemaMigrator.UpgradeAsync(database, log: Console.WriteLine, ct: ct);
+                Console.WriteLine(result.Outcome switch
                 {
-                    SchemaState.Created => $"Created the schema at revision {SchemaInitializer.HeadRevision}.",
-                    SchemaState.Current => $"The database is already at revision {SchemaInitializer.HeadRevision}.",
+                    UpgradeOutcome.Created => $"Created the schema at revision {SchemaInitializer.HeadRevision}.",
+                    UpgradeOutcome.AlreadyCurrent => $"The database is already at revision {SchemaInitializer.HeadRevision}.",
+                    UpgradeOutcome.Upgraded => $"Upgraded the database from revision {result.From} to {result.To} ({result.Steps} steps).",
                     _ => "The database is at a revision newer than this Sharpflow knows; nothing to do.",
                 });
                 return 0;
-            }
-            catch (MlflowException e) when (e.Code == ErrorCode.INVALID_STATE && e.Message.Contains("out-of-date"))
-            {
-                Console.Error.WriteLine("Error: migrating databases from older MLflow revisions is not implemented yet in this Sharpflow version. " + e.Message);
-                return 1;
             }
             catch (MlflowException e)
             {

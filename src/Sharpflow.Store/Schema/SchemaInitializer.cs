@@ -9,7 +9,8 @@ public enum SchemaState { Created, Current, Newer }
 
 /// <summary>
 /// Brings a database to MLflow 3.11's schema on first start (as MLflow does), accepts a database at the
-/// head revision unchanged, and refuses an older revision with a pointer to `sharpflow db upgrade`.
+/// head revision unchanged, and refuses an older revision with a pointer to `sharpflow db upgrade`
+/// (Migrations/SchemaMigrator), as MLflow's server refuses one and points to `mlflow db upgrade`.
 /// </summary>
 public static class SchemaInitializer
 {
@@ -28,8 +29,9 @@ public static class SchemaInitializer
         "e1f2a3b4c5d6", "76601a5f987d", "c3d6457b6d8a", "a5b4c3d2e1f0", "ae8bbe7743c9", HeadRevision,
     ];
 
-    // Any fixed key works; it only has to be the same for every Sharpflow instance.
-    private const long PgLockKey = 0x5348415250464C57;
+    // Any fixed key works; it only has to be the same for every Sharpflow instance (and `db upgrade`, which
+    // holds it while it migrates, so a server starting meanwhile waits and then sees the final revision).
+    internal const long PgLockKey = 0x5348415250464C57;
 
     public static async Task<SchemaState> EnsureAsync(SqlDatabase db, CancellationToken ct = default)
     {
@@ -76,10 +78,16 @@ public static class SchemaInitializer
             return SchemaState.Created;
         }
         if (revision == HeadRevision) return SchemaState.Current;
-        if (Array.IndexOf(KnownRevisions, revision) >= 0)
+        var position = Array.IndexOf(KnownRevisions, revision);
+        if (position >= Array.IndexOf(KnownRevisions, Migrations.SchemaMigrator.OldestRevision))
             throw new MlflowException(ErrorCode.INVALID_STATE,
                 $"Detected out-of-date database schema (found version {revision}, but expected {HeadRevision}). " +
                 $"Take a backup of your database, then run 'sharpflow db upgrade <database_uri>' to migrate it to the latest schema.");
+        if (position >= 0)
+            throw new MlflowException(ErrorCode.INVALID_STATE,
+                $"Detected out-of-date database schema (found version {revision}, but expected {HeadRevision}). " +
+                $"'sharpflow db upgrade <database_uri>' upgrades from MLflow 2.0's revision ({Migrations.SchemaMigrator.OldestRevision}) on: " +
+                "take a backup, bring the database to MLflow 2.0 or later with 'mlflow db upgrade', then run 'sharpflow db upgrade <database_uri>'.");
         return SchemaState.Newer;
     }
 
