@@ -15,9 +15,7 @@
 # Results: bench/results/<label>-<backend>.{json,txt} (mlbench's own output) and
 #          bench/results/<label>-<backend>.stats.json (startup, RSS, machine conditions).
 #
-# mlbench's otlp_ingest and search_traces need the trace endpoints (issue 5), which Sharpflow does not
-# serve yet; mlbench records a failing workload as {"failed": ...} and exits 1, and search_traces depends
-# on otlp_ingest's data. So only the tracking workloads run by default. MLBENCH_ONLY overrides the list.
+# All of mlbench's workloads run by default (search_traces reuses otlp_ingest's data); MLBENCH_ONLY overrides the list.
 #
 # Env: SHARPFLOW_SHARED_DIR (default: ../shared beside the repo), MLBENCH_ONLY, IDLE_SETTLE_S, BENCH_SOURCE,
 #      PG_BIN (passed to scripts/pg-test-cluster.sh).
@@ -29,7 +27,7 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 SHARED=${SHARPFLOW_SHARED_DIR:-$(cd "$ROOT/.." && pwd)/shared}
 MLBENCH="$SHARED/bench/mlbench.py"
-ONLY=${MLBENCH_ONLY:-create_runs,log_batch,log_metric,search_runs,metric_history,experiments_search}
+ONLY=${MLBENCH_ONLY:-create_runs,log_batch,log_metric,search_runs,metric_history,experiments_search,otlp_ingest,search_traces}
 IDLE_SETTLE_S=${IDLE_SETTLE_S:-3}
 PROCSTAT="$ROOT/bench/procstat.py"
 BIN=${SHARPFLOW_BIN:-"$ROOT/src/Sharpflow.Cli/bin/Release/net10.0/sharpflow"}

@@ -91,7 +91,11 @@ start() {
     cp "$SHIM_SRC/gcs-emu.js" "$state/gcs/"
     ln -sfn "$dir/node_modules" "$state/gcs/node_modules"
     local port pid; port=$(free_port)
-    pid=$(cd "$state/gcs" && PORT=$port spawn "$state" gcs node gcs-emu.js)
+    # The Firebase storage emulator keeps blobs under os.tmpdir()/firebase and clears that folder when it starts or
+    # stops, so two emulators on one machine (a CI run beside a developer's) would delete each other's objects:
+    # each gets its own TMPDIR.
+    mkdir -p "$state/gcs/tmp"
+    pid=$(cd "$state/gcs" && TMPDIR="$state/gcs/tmp" PORT=$port spawn "$state" gcs node gcs-emu.js)
     if wait_http "$port" "$pid" "GCS emulator" 90; then echo "export STORAGE_EMULATOR_HOST=127.0.0.1:$port"; fi
   fi
 

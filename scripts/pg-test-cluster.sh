@@ -76,9 +76,12 @@ full_page_writes = off
 logging_collector = off
 CONF
   # initdb --auth=trust already trusts local and 127.0.0.1; written anyway so the
-  # result does not depend on the distribution's initdb defaults.
+  # result does not depend on the distribution's initdb defaults. Members of the role
+  # sharpflow_password_login (created by tests that need it) must send a real password over TCP,
+  # so password handling (e.g. Cloud SQL IAM tokens as passwords) can be tested.
   as_owner tee "$dir/data/pg_hba.conf" >/dev/null <<HBA
 local all all trust
+host  all +sharpflow_password_login 127.0.0.1/32 scram-sha-256
 host  all all 127.0.0.1/32 trust
 host  all all ::1/128 trust
 HBA

@@ -65,6 +65,7 @@ public static class ServerCommand
         var dbConnectTimeout = Opt<int?>("--db-connect-timeout", "SHARPFLOW_DB_CONNECT_TIMEOUT", "Seconds to wait for a database connection (default 10).");
         var dbCommandTimeout = Opt<int?>("--db-command-timeout", "SHARPFLOW_DB_COMMAND_TIMEOUT", "Seconds a database statement may run (default 30).");
         var dbPasswordFile = Opt<string?>("--db-password-file", "SHARPFLOW_DB_PASSWORD_FILE", "File holding the database password (e.g. a mounted secret); PGPASSWORD also works.");
+        var iamAuth = Opt<bool>("--cloud-sql-iam-auth", "SHARPFLOW_CLOUD_SQL_IAM_AUTH", "PostgreSQL: log in with a Cloud SQL IAM access token (Application Default Credentials) instead of a password.");
         var logFormat = Opt<string?>("--log-format", "SHARPFLOW_LOG_FORMAT", "text or json (one JSON object per line, as Cloud Logging reads them; the default on Cloud Run).");
         logFormat.AcceptOnlyFromAmong("text", "json");
         var h2c = Opt<bool>("--h2c", "SHARPFLOW_H2C", "Serve HTTP/2 cleartext (prior knowledge) instead of HTTP/1.1, e.g. for Cloud Run's HTTP/2 end-to-end.");
@@ -83,7 +84,7 @@ public static class ServerCommand
         {
             backend, registry, defaultRoot, serve, noServe, artifactsOnly, destination, host, port, workers, staticPrefix,
             allowedHosts, cors, xfo, noSecurity, appName, prometheus, dev, gunicorn, uvicorn, waitress, replica, archival,
-            workspaces, noWorkspaces, workspaceStore, secretsTtl, secretsSize, h2c, logFormat, dbPool, dbConnectTimeout, dbCommandTimeout, dbPasswordFile,
+            workspaces, noWorkspaces, workspaceStore, secretsTtl, secretsSize, h2c, logFormat, dbPool, dbConnectTimeout, dbCommandTimeout, dbPasswordFile, iamAuth,
         };
         cmd.SetAction(async (parse, ct) =>
         {
@@ -127,6 +128,7 @@ public static class ServerCommand
                 ExposePrometheus = parse.GetValue(prometheus),
                 Dev = parse.GetValue(dev),
                 H2c = parse.GetValue(h2c),
+                CloudSqlIamAuth = parse.GetValue(iamAuth),
                 LogFormat = parse.GetValue(logFormat) ?? (CloudRun.IsCloudRun(Environment.GetEnvironmentVariable) ? "json" : "text"),
             };
             try

@@ -25,6 +25,12 @@ public sealed class SharpflowOptions
     public string? ExposePrometheus { get; set; }
     public bool Dev { get; set; }
 
+    /// <summary>PostgreSQL: log in with a Cloud SQL IAM access token from Application Default Credentials instead of a password.</summary>
+    public bool CloudSqlIamAuth { get; set; }
+
+    /// <summary>PostgreSQL: where passwords come from when not in the URI (overrides <see cref="CloudSqlIamAuth"/>; tests).</summary>
+    public Func<CancellationToken, ValueTask<string>>? DatabasePasswordProvider { get; set; }
+
     /// <summary>"text" (one line per event) or "json" (one object per line with Cloud Logging's field names).</summary>
     public string LogFormat { get; set; } = "text";
 

@@ -58,7 +58,8 @@ public static class SharpflowServer
         var artifacts = new ArtifactProxy(options);
         // The destination check (one listing) runs while the database is opened and checked.
         var destinationCheck = artifacts.CheckDestinationAsync(ct);
-        var db = new SqlDatabase(StoreUri.Parse(options.BackendStoreUri));
+        var db = new SqlDatabase(StoreUri.Parse(options.BackendStoreUri),
+            options.DatabasePasswordProvider ?? (options.CloudSqlIamAuth ? CloudSqlIamAuth.TokenProvider() : null));
         var state = await SchemaInitializer.EnsureAsync(db, ct);
         var store = new TrackingStore(db, options.EffectiveDefaultArtifactRoot);
         await store.EnsureDefaultExperimentAsync(ct);

@@ -40,6 +40,9 @@ public sealed class RowInserter : IAsyncDisposable
         _rowsPerStatement = Math.Max(1, rowsPerStatement);
     }
 
+    /// <summary>Called for each parameter as it is created, with its column index (e.g. to bind a json column as JSON).</summary>
+    public Action<int, DbParameter>? ConfigureParameter { get; init; }
+
     /// <summary>Inserts the rows; <paramref name="fill"/> writes row i's values, in column order, into the span.</summary>
     public async Task InsertAsync(int count, Action<int, object?[]> fill, CancellationToken ct)
     {
@@ -74,7 +77,7 @@ public sealed class RowInserter : IAsyncDisposable
                 Array.Clear(values);
                 fill(start + r, values);
                 sb.Append(r == 0 ? "(" : ", (");
-                for (var c = 0; c < _columns; c++) sb.Append(c == 0 ? "" : ", ").Append(buffer.Bind(values[c]));
+                for (var c = 0; c < _columns; c++) sb.Append(c == 0 ? "" : ", ").Append(buffer.Bind(values[c], ConfigureParameter is null ? null : p => ConfigureParameter(c, p)));
                 sb.Append(')');
             }
             buffer.Add(sb.Append(_tail).ToString());
@@ -97,6 +100,7 @@ public sealed class RowInserter : IAsyncDisposable
             {
                 var p = cmd.CreateParameter();
                 p.ParameterName = $"@p{r}_{c}";
+                ConfigureParameter?.Invoke(c, p);
                 cmd.Parameters.Add(p);
                 _params[r * _columns + c] = p;
                 sb.Append(c == 0 ? "" : ", ").Append(p.ParameterName);

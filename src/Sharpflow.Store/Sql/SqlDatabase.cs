@@ -21,7 +21,11 @@ public sealed class SqlDatabase : IAsyncDisposable
     private readonly string _connectionString;
     private string? _sqliteJournalSetup;
 
-    public SqlDatabase(StoreUri uri)
+    /// <param name="passwordProvider">
+    /// PostgreSQL only: supplies the password for new connections and is asked again every few minutes (a failure is
+    /// retried after 10 s), for credentials that expire, such as Cloud SQL IAM database authentication's access tokens.
+    /// </param>
+    public SqlDatabase(StoreUri uri, Func<CancellationToken, ValueTask<string>>? passwordProvider = null)
     {
         Uri = uri;
         Dialect = Dialects.Dialects.For(uri.Kind);
@@ -41,7 +45,14 @@ public sealed class SqlDatabase : IAsyncDisposable
             // work), so the reset Npgsql would send with the next command after each return to the pool is wasted
             // work on PostgreSQL for every request.
             if (!uri.ConnectionString.Contains("No Reset On Close", StringComparison.OrdinalIgnoreCase)) cs.NoResetOnClose = true;
-            _pg = NpgsqlDataSource.Create(cs.ConnectionString);
+            if (passwordProvider is null) _pg = NpgsqlDataSource.Create(cs.ConnectionString);
+            else
+            {
+                cs.Password = null;
+                var builder = new NpgsqlDataSourceBuilder(cs.ConnectionString);
+                builder.UsePeriodicPasswordProvider((_, ct) => passwordProvider(ct), TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(10));
+                _pg = builder.Build();
+            }
         }
     }
 

@@ -24,11 +24,12 @@ public sealed class StatementBuffer(DbConnection conn, DbTransaction tx) : IAsyn
     }
 
     /// <summary>Binds a value and returns its placeholder for the statement being built.</summary>
-    public string Bind(object? value)
+    public string Bind(object? value, Action<DbParameter>? configure = null)
     {
         var p = _cmd.CreateParameter();
         p.ParameterName = "@s" + _next++;
         p.Value = value ?? DBNull.Value;
+        configure?.Invoke(p);
         _cmd.Parameters.Add(p);
         return p.ParameterName;
     }

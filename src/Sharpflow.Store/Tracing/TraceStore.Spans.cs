@@ -282,67 +282,15 @@ public sealed partial class TraceStore
             metadataRows.Add((g.TraceId, SpanKeys.TraceUser, g.User));
     }
 
-    /// <summary>
-    /// Writes rows of one shape the way <see cref="RowInserter"/> does (multi-row VALUES where the dialect wants them,
-    /// one prepared single-row statement per row on SQLite), with one extra: the column at <paramref name="jsonColumn"/>
-    /// is bound as JSON, because PostgreSQL will not put a text parameter into a json column.
-    /// </summary>
+    /// <summary>Writes rows of one shape through <see cref="RowInserter"/>; the column at <paramref name="jsonColumn"/> binds as JSON.</summary>
     private async Task BulkAsync(DbConnection c, DbTransaction tx, string head, int columns, string tail, int count,
         Action<int, object?[]> fill, CancellationToken ct, int jsonColumn = -1)
     {
         if (count == 0) return;
-        var perStatement = Math.Max(1, Db.Dialect.RowsPerInsert);
-        var values = new object?[columns];
-        DbCommand? cmd = null;
-        DbParameter[] ps = [];
-        var cmdRows = 0;
-        try
+        await using var insert = new RowInserter(c, tx, Db.Dialect.RowsPerInsert, head, columns, tail)
         {
-            for (var start = 0; start < count; start += perStatement)
-            {
-                var n = Math.Min(perStatement, count - start);
-                if (cmd is null || cmdRows != n)
-                {
-                    if (cmd is not null) await cmd.DisposeAsync();
-                    (cmd, ps) = BuildInsert(c, tx, head, columns, tail, n, jsonColumn);
-                    cmdRows = n;
-                }
-                for (var r = 0; r < n; r++)
-                {
-                    Array.Clear(values);
-                    fill(start + r, values);
-                    for (var k = 0; k < columns; k++) ps[r * columns + k].Value = values[k] ?? DBNull.Value;
-                }
-                await cmd.ExecuteNonQueryAsync(ct);
-            }
-        }
-        finally
-        {
-            if (cmd is not null) await cmd.DisposeAsync();
-        }
-    }
-
-    private static (DbCommand, DbParameter[]) BuildInsert(DbConnection c, DbTransaction tx, string head, int columns, string tail, int rows, int jsonColumn)
-    {
-        var cmd = c.CreateCommand();
-        cmd.Transaction = tx;
-        var ps = new DbParameter[rows * columns];
-        var sb = new System.Text.StringBuilder(head).Append(" VALUES ");
-        for (var r = 0; r < rows; r++)
-        {
-            sb.Append(r == 0 ? "(" : ", (");
-            for (var k = 0; k < columns; k++)
-            {
-                var p = cmd.CreateParameter();
-                p.ParameterName = $"@p{r}_{k}";
-                if (k == jsonColumn && p is Npgsql.NpgsqlParameter np) np.NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Json;
-                cmd.Parameters.Add(p);
-                ps[r * columns + k] = p;
-                sb.Append(k == 0 ? "" : ", ").Append(p.ParameterName);
-            }
-            sb.Append(')');
-        }
-        cmd.CommandText = sb.Append(tail).ToString();
-        return (cmd, ps);
+            ConfigureParameter = jsonColumn < 0 ? null : (column, p) => { if (column == jsonColumn) Db.Dialect.MarkJson(p); },
+        };
+        await insert.InsertAsync(count, fill, ct);
     }
 }

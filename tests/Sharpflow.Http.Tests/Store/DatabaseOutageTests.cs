@@ -33,8 +33,10 @@ public class DatabaseOutageTests
         (status, var run) = await s.PostAsync("/api/2.0/mlflow/runs/create", new { experiment_id = id, start_time = 1 });
         Assert.Equal(200, status);
 
-        // Down for longer than the retries: a clear 503 for reads and writes.
+        // Down for longer than the retries: a clear 503 for reads and writes, and /ready says so while /health does not.
         relay.Cut();
+        Assert.Equal(503, (await s.GetAsync("/ready")).Status);
+        Assert.Equal(200, (await s.GetAsync("/health")).Status);
         (status, var body) = await s.GetAsync($"/api/2.0/mlflow/experiments/get?experiment_id={id}");
         Assert.Equal(503, status);
         Assert.Equal("TEMPORARILY_UNAVAILABLE", body!["error_code"]!.GetValue<string>());
@@ -44,6 +46,7 @@ public class DatabaseOutageTests
         Assert.Equal("TEMPORARILY_UNAVAILABLE", body!["error_code"]!.GetValue<string>());
 
         relay.Restore();
+        Assert.Equal(200, (await s.GetAsync("/ready")).Status);
         (status, body) = await s.PostAsync("/api/2.0/mlflow/runs/search", new { experiment_ids = new[] { id } });
         Assert.Equal(200, status);
         Assert.Single(body!["runs"]!.AsArray());

@@ -17,6 +17,20 @@ public static class HealthEndpoints
     {
         app.MapGet("/health", () => Results.Text("OK", "text/html; charset=utf-8"));
         app.MapGet("/version", () => Results.Text(MlflowVersion, "text/html; charset=utf-8"));
+        // /health answers as long as the process serves (MLflow's liveness check). /ready also proves the database
+        // answers, for a readiness or startup probe: 503 while it does not, so a load balancer sends traffic elsewhere.
+        app.MapGet("/ready", async (SqlDatabase db, CancellationToken ct) =>
+        {
+            try
+            {
+                await db.ReadAsync(async c => await c.Sql("SELECT 1").ScalarAsync(ct), ct);
+                return Results.Text("OK", "text/plain; charset=utf-8");
+            }
+            catch (Sharpflow.Core.Errors.MlflowException e)
+            {
+                return Results.Text($"database unavailable: {e.Message}", "text/plain; charset=utf-8", statusCode: 503);
+            }
+        });
         app.MapGet("/ajax-api/3.0/mlflow/server-info", (SqlDatabase db) =>
             Reply.Json(new ServerInfoResponse(db.Dialect.Kind == DbKind.Sqlite ? "SqlStore" : "SqlStore", false),
                 SharpflowJsonContext.Default.ServerInfoResponse));

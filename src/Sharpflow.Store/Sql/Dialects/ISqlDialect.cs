@@ -42,6 +42,9 @@ public interface ISqlDialect
     /// <summary>A value the column cannot hold (too long for a VARCHAR, out of range).</summary>
     bool IsValueRejected(Exception e);
 
+    /// <summary>Makes a text parameter bind as JSON (PostgreSQL will not put a text parameter into a json column).</summary>
+    void MarkJson(DbParameter parameter);
+
     /// <summary>Turns a boolean column value into SQL for a comparison literal.</summary>
     string True { get; }
 

@@ -38,4 +38,6 @@ public sealed class PostgresDialect : ISqlDialect
         $"DELETE FROM {table} WHERE ctid = ANY (ARRAY(SELECT ctid FROM {table} WHERE {where} LIMIT {limitParameter}))";
 
     public int DeleteChunkRows => 50_000;
+
+    public void MarkJson(System.Data.Common.DbParameter parameter) => ((NpgsqlParameter)parameter).NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Json;
 }

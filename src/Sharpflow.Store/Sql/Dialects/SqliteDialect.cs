@@ -19,8 +19,11 @@ public sealed class SqliteDialect : ISqlDialect
 
     public bool PipelinesStatements => false;
 
+    // cache_size: SQLite's default 2 MiB page cache per connection re-read index pages from the OS for every batch of
+    // spans (10,000 preads per 20,000 spans ingested); 16 MiB keeps the hot index pages of a large trace store in
+    // memory. It is a per-connection ceiling that only fills as pages are used.
     public string? ConnectionSetup =>
-        "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 20000; PRAGMA case_sensitive_like = true; PRAGMA synchronous = NORMAL;";
+        "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 20000; PRAGMA case_sensitive_like = true; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16384;";
 
     public bool IsUniqueViolation(Exception e) =>
         e is SqliteException { SqliteErrorCode: 19 } s && (s.SqliteExtendedErrorCode is 2067 or 1555);
@@ -39,4 +42,6 @@ public sealed class SqliteDialect : ISqlDialect
         $"DELETE FROM {table} WHERE rowid IN (SELECT rowid FROM {table} WHERE {where} LIMIT {limitParameter})";
 
     public int DeleteChunkRows => 10_000;
+
+    public void MarkJson(System.Data.Common.DbParameter parameter) { }
 }
