@@ -1,11 +1,14 @@
 # Sharpflow's container image for Cloud Run (see docs/deploy-gcp.md).
 #   docker build -t sharpflow .
 # Build stage: the .NET SDK publishes the server (scripts/publish.sh; tests/deploy/cloud_run_smoke.py runs the same
-# script and starts the result the way Cloud Run does). Node is there for the web UI, which `dotnet publish` builds.
+# script and starts the result the way Cloud Run does). `dotnet publish` also builds the web UI, which needs Node 20.19
+# or newer: the SDK image's distribution packages an older one, so Node comes from its official image.
+FROM node:22-bookworm-slim AS node
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
-RUN apt-get update \
- && apt-get install -y --no-install-recommends nodejs npm \
- && rm -rf /var/lib/apt/lists/*
+COPY --from=node /usr/local/bin/node /usr/local/bin/node
+COPY --from=node /usr/local/lib/node_modules/npm /usr/local/lib/node_modules/npm
+RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm \
+ && ln -s ../lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx
 WORKDIR /src
 COPY . .
 RUN bash scripts/publish.sh /app && mkdir -p /data
