@@ -143,3 +143,80 @@ export async function seed(url) {
   await c.upload(parent, 'report.html', '<html><body><h1 id="r">Report heading</h1></body></html>');
   return { experimentId: experiment_id, parentId: id, childCount: 3 };
 }
+
+/** POST an OTLP/JSON export request to /v1/traces for an experiment. */
+export async function postOtlp(url, experimentId, spans) {
+  const res = await fetch(`${url}/v1/traces`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'x-mlflow-experiment-id': experimentId },
+    body: JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans }] }] }),
+  });
+  if (!res.ok) throw new Error(`/v1/traces: ${res.status} ${await res.text()}`);
+}
+
+const hexId = (n, len) => n.toString(16).padStart(len, '0');
+const attr = (key, json) => ({ key, value: { stringValue: JSON.stringify(json) } });
+
+/**
+ * The registry and tracing demo: a registered model with two versions from the parent run (an alias, a tag, a
+ * description), a prompt (which the models list must hide), and two traces sent as OTLP/JSON: `chat` (a CHAIN root
+ * with inputs/outputs and token usage, an LLM child that failed with an exception event, a TOOL grandchild) and a
+ * failed `lookup`.
+ */
+export async function seedRegistryAndTraces(url, { experimentId, parentId }) {
+  const c = client(url);
+  await c.post('registered-models/create', { name: 'e2e-model', description: 'Classifies things', tags: [{ key: 'team', value: 'vision' }] });
+  for (let i = 0; i < 2; i++) await c.post('model-versions/create', { name: 'e2e-model', source: `runs:/${parentId}/model`, run_id: parentId });
+  await c.post('registered-models/alias', { name: 'e2e-model', alias: 'champion', version: '1' });
+  await c.post('registered-models/create', { name: 'e2e-prompt', tags: [{ key: 'mlflow.prompt.is_prompt', value: 'true' }] });
+
+  const t0 = 1_767_225_600_000_000_000n; // 2026-01-01
+  const chat = hexId(0xc4a7n, 32);
+  const span = (trace, id, parent, name, from, to, attributes, status = { code: 1 }, events) => ({
+    traceId: trace, spanId: hexId(BigInt(id), 16), parentSpanId: parent ? hexId(BigInt(parent), 16) : undefined, name,
+    startTimeUnixNano: String(t0 + from), endTimeUnixNano: String(t0 + to), attributes, status, events,
+  });
+  await postOtlp(url, experimentId, [
+    span(chat, 1, 0, 'chat', 0n, 1_500_000_000n, [
+      attr('mlflow.spanType', 'CHAIN'), attr('mlflow.spanInputs', { question: 'What is Sharpflow?' }),
+      attr('mlflow.spanOutputs', { answer: 'A tracking server' }), attr('mlflow.chat.tokenUsage', { input_tokens: 30, output_tokens: 12, total_tokens: 42 }),
+    ]),
+    span(chat, 2, 1, 'llm-call', 100_000_000n, 900_000_000n, [attr('mlflow.spanType', 'LLM'), attr('model', 'gpt-test'), { key: 'temperature', value: { doubleValue: 0.2 } }],
+      { code: 2, message: 'rate limited' }, [{ timeUnixNano: String(t0 + 800_000_000n), name: 'exception', attributes: [{ key: 'exception.message', value: { stringValue: 'rate limited' } }] }]),
+    span(chat, 3, 2, 'search-tool', 200_000_000n, 300_000_000n, [attr('mlflow.spanType', 'TOOL'), attr('mlflow.spanInputs', { query: 'sharpflow' })]),
+  ]);
+  const lookup = hexId(0x100c0n, 32);
+  await postOtlp(url, experimentId, [span(lookup, 9, 0, 'lookup', 2_000_000_000n, 2_050_000_000n, [attr('mlflow.spanType', 'RETRIEVER')], { code: 2, message: 'not found' })]);
+  for (const [id, name] of [[chat, 'chat'], [lookup, 'lookup']]) {
+    const res = await fetch(`${url}/api/2.0/mlflow/traces/tr-${id}/tags`, { method: 'PATCH', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ key: 'mlflow.traceName', value: name }) });
+    if (!res.ok) throw new Error(`trace tag: ${res.status} ${await res.text()}`);
+  }
+  return { chatTraceId: `tr-${chat}`, lookupTraceId: `tr-${lookup}` };
+}
+
+/**
+ * A trace of `n` spans in a few large OTLP requests: a root, 100 `step-i` spans, and the rest spread as their
+ * children (alternating LLM and TOOL, each with inputs). Returns the trace id.
+ */
+export async function seedBigTrace(url, experimentId, n = 50_000) {
+  const trace = hexId(0xb16n, 32);
+  const t0 = 1_767_225_600_000_000_000n;
+  const id = (i) => hexId(BigInt(i + 1), 16);
+  const spans = [{ traceId: trace, spanId: id(0), name: 'big-root', startTimeUnixNano: String(t0), endTimeUnixNano: String(t0 + 60_000_000_000n),
+    attributes: [attr('mlflow.spanType', 'CHAIN'), attr('mlflow.spanInputs', { q: 'big' })], status: { code: 1 } }];
+  const groups = 100;
+  const per = Math.ceil((n - 1 - groups) / groups);
+  for (let g = 0, next = 1; g < groups; g++) {
+    const gid = next++;
+    const gs = t0 + BigInt(g) * 600_000_000n;
+    spans.push({ traceId: trace, spanId: id(gid), parentSpanId: id(0), name: `step-${g}`, startTimeUnixNano: String(gs), endTimeUnixNano: String(gs + 590_000_000n),
+      attributes: [attr('mlflow.spanType', 'CHAIN')], status: { code: 1 } });
+    for (let k = 0; k < per && spans.length < n; k++) {
+      const s = gs + BigInt(k) * 1_000_000n;
+      spans.push({ traceId: trace, spanId: id(next++), parentSpanId: id(gid), name: `call-${g}-${k}`, startTimeUnixNano: String(s), endTimeUnixNano: String(s + 900_000n),
+        attributes: [attr('mlflow.spanType', k % 2 ? 'TOOL' : 'LLM'), attr('mlflow.spanInputs', { i: k })], status: { code: 1 } });
+    }
+  }
+  for (let i = 0; i < spans.length; i += 10_000) await postOtlp(url, experimentId, spans.slice(i, i + 10_000));
+  return { traceId: `tr-${trace}`, spans: spans.length, lastName: spans[spans.length - 1].name };
+}

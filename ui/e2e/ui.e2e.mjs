@@ -7,20 +7,21 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium } from 'playwright-core';
-import { seed, startServer } from './server.mjs';
+import { client, seed, seedBigTrace, seedRegistryAndTraces, startServer } from './server.mjs';
 
 const RESULTS = resolve(import.meta.dirname, '../test-results');
 const CHROMIUM = process.env.CHROMIUM_PATH || execFileSync('sh', ['-c', 'command -v chromium || command -v chromium-browser'], { encoding: 'utf8' }).trim();
 // The flags that work on this kind of machine (../shared/test-infra/README.md).
 const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-let browser, server, data;
+let browser, server, data, traceData;
 
 // Playwright gives the browser a fresh temporary profile of its own (it refuses --user-data-dir in `launch`).
 before(async () => {
   server = await startServer();
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
   data = await seed(server.url);
+  traceData = await seedRegistryAndTraces(server.url, data);
 });
 
 after(async () => {
@@ -246,6 +247,161 @@ describe('tracking pages', () => {
     await page.getByRole('link', { name: 'e2e-demo' }).waitFor();
     assert.notEqual(await theme(), first);
     assert.equal(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), bg);
+  });
+});
+
+describe('registry pages', () => {
+  uiTest('registered model → version → source run; prompts hidden; search errors shown', async (page, url) => {
+    await page.goto(`${url}/`);
+    await page.getByRole('link', { name: 'Models', exact: true }).click();
+    await page.waitForURL(/#\/models$/);
+    await page.getByRole('link', { name: 'e2e-model' }).waitFor();
+    assert.equal(await page.getByRole('link', { name: 'e2e-prompt' }).count(), 0, 'prompts are not models');
+    await page.getByText('@champion: v1').waitFor();
+
+    const box = page.getByLabel('Search models');
+    await box.fill('name = ');
+    await box.press('Enter');
+    assert.match(await text(page.getByRole('alert')), /INVALID_PARAMETER_VALUE/);
+    await box.fill('e2e');
+    await box.press('Enter');
+    // Sorting is the server's order_by, kept in the URL.
+    await page.getByRole('columnheader', { name: /Last modified/ }).getByRole('button').click();
+    await page.waitForURL(/sort=updated/);
+    await page.getByRole('columnheader', { name: /Last modified/ }).and(page.locator('[aria-sort=descending]')).waitFor();
+    await page.getByRole('link', { name: 'e2e-model' }).click();
+
+    await page.waitForURL(/#\/models\/e2e-model$/);
+    await page.getByText('Classifies things').waitFor();
+    await page.getByRole('link', { name: '@champion → v1' }).waitFor();
+    assert.equal(await text(page.getByRole('table', { name: 'Tags' }).getByRole('row', { name: /team/ }).getByRole('cell').first()), 'vision');
+    // Keyboard in the versions table: the newest version first, Enter opens it.
+    await page.getByRole('grid', { name: 'versions' }).focus();
+    await page.keyboard.press('Home');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/versions\/2$/);
+    await page.goBack();
+    await page.getByRole('link', { name: 'Version 1', exact: true }).click();
+
+    await page.waitForURL(/#\/models\/e2e-model\/versions\/1$/);
+    await page.getByLabel('New stage').selectOption('Staging');
+    await page.getByRole('button', { name: 'Transition' }).click();
+    await page.locator('dd', { hasText: /^Staging$/ }).waitFor();
+    await page.getByLabel('Tag key').fill('approved');
+    await page.getByLabel('Tag value').fill('yes');
+    await page.getByRole('button', { name: 'Add tag' }).click();
+    await page.getByRole('table', { name: 'Tags' }).getByText('approved').waitFor();
+
+    await page.getByRole('link', { name: data.parentId }).click();
+    await page.waitForURL(new RegExp(`#/experiments/${data.experimentId}/runs/${data.parentId}$`));
+    await page.getByRole('heading', { name: /parent-run/ }).waitFor();
+    // The run's traces: the traces list filtered by trace.run_id (none are linked to this run).
+    await page.getByRole('link', { name: 'Traces of this run' }).click();
+    await page.getByText('No trace matches the search.').waitFor();
+    assert.equal(await page.getByLabel('Search traces').inputValue(), `trace.run_id = '${data.parentId}'`);
+  }, { allowed: ['status of 400'] });
+});
+
+describe('trace pages', () => {
+  uiTest('experiment → traces list → trace page → span tree → span detail → add feedback', async (page, url) => {
+    await page.goto(`${url}/#/experiments/${data.experimentId}`);
+    await page.getByRole('navigation', { name: 'Experiment sections' }).getByRole('link', { name: 'Traces' }).click();
+    await page.waitForURL(/traces$/);
+    const chat = page.getByRole('row').filter({ hasText: traceData.chatTraceId });
+    await chat.waitFor();
+    for (const t of ['chat', '1.5s', '42', 'What is Sharpflow?']) assert.ok((await text(chat)).includes(t), `row shows ${t}: ${await text(chat)}`);
+    await page.getByRole('row').filter({ hasText: traceData.lookupTraceId }).getByText('ERROR').waitFor();
+
+    const box = page.getByLabel('Search traces');
+    await box.fill('trace.status = ');
+    await box.press('Enter');
+    assert.match(await text(page.getByRole('alert')), /INVALID_PARAMETER_VALUE.*Invalid clause/s);
+    await box.fill("trace.status = 'ERROR'");
+    await box.press('Enter');
+    await page.getByRole('link', { name: traceData.lookupTraceId }).waitFor();
+    await page.getByRole('link', { name: traceData.chatTraceId }).waitFor({ state: 'detached' });
+    await box.fill('');
+    await box.press('Enter');
+    await page.getByRole('link', { name: traceData.chatTraceId }).click();
+
+    await page.waitForURL(new RegExp(`traces/${traceData.chatTraceId}$`));
+    const tree = page.getByRole('tree', { name: 'Spans' });
+    await tree.getByRole('treeitem', { name: 'chat' }).and(page.locator('[aria-selected=true]')).waitFor();
+    const detail = page.getByRole('region', { name: 'Span detail' });
+    assert.match(await text(detail.getByLabel('Inputs')), /question.*What is Sharpflow\?/s);
+    assert.match(await text(detail.getByLabel('Outputs')), /A tracking server/);
+
+    // Keyboard: down to the LLM span, which failed; its attributes and its exception event.
+    await tree.focus();
+    await page.keyboard.press('ArrowDown');
+    await detail.getByRole('heading', { name: /llm-call/ }).waitFor();
+    assert.match(await text(detail), /ERROR: rate limited/);
+    await detail.getByRole('tab', { name: /Attributes/ }).click();
+    assert.match(await text(detail.getByLabel('Attributes')), /model.*gpt-test.*temperature.*0\.2/s);
+    await detail.getByRole('tab', { name: /Events/ }).click();
+    assert.match(await text(detail), /exception.*rate limited/s);
+    // Collapse the LLM span with ←: its tool child disappears; → brings it back.
+    await tree.getByRole('treeitem', { name: 'search-tool' }).waitFor();
+    await tree.focus();
+    await page.keyboard.press('ArrowLeft');
+    await tree.getByRole('treeitem', { name: 'search-tool' }).waitFor({ state: 'detached' });
+    await page.keyboard.press('ArrowRight');
+    await tree.getByRole('treeitem', { name: 'search-tool' }).click();
+    await detail.getByRole('heading', { name: /search-tool/ }).waitFor();
+    // The selected span is in the URL: a link opens the trace at it.
+    await page.waitForURL(/\?span=0000000000000003$/);
+
+    const form = page.getByRole('form', { name: 'Add feedback' });
+    await form.getByLabel('Name', { exact: true }).fill('helpful');
+    await form.getByLabel('Value', { exact: true }).fill('true');
+    await form.getByLabel('Rationale').fill('Answers the question');
+    await form.getByRole('button', { name: 'Add feedback' }).click();
+    const list = page.getByRole('table', { name: 'Assessment list' });
+    await list.getByRole('row', { name: /helpful/ }).waitFor();
+    await page.reload();
+    assert.match(await text(page.getByRole('table', { name: 'Assessment list' }).getByRole('row', { name: /helpful/ })), /true.*HUMAN.*Answers the question/s);
+    // Tags: set on the trace page, shown in the list.
+    await page.getByLabel('Tag key').fill('reviewed');
+    await page.getByLabel('Tag value').fill('yes');
+    await page.getByRole('button', { name: 'Add tag' }).click();
+    await page.locator('.trace-summary').getByText('reviewed: yes').waitFor();
+    // The list counts the assessment and shows the tag.
+    await page.getByRole('link', { name: 'Traces', exact: true }).click();
+    const row = page.getByRole('row').filter({ hasText: traceData.chatTraceId });
+    await row.getByText('reviewed: yes').waitFor();
+    assert.match(await text(row), /1$/);
+    // Delete a trace: select it (Space on the active row works too), confirm.
+    await page.getByRole('checkbox', { name: `Select ${traceData.lookupTraceId}` }).check();
+    page.once('dialog', (d) => d.accept());
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.getByRole('link', { name: traceData.lookupTraceId }).waitFor({ state: 'detached' });
+  }, { allowed: ['status of 400'] });
+
+  uiTest('a 50,000-span trace opens and responds', async (page, url) => {
+    const { experiment_id } = await client(url).post('experiments/create', { name: 'e2e-big-trace' });
+    const big = await seedBigTrace(url, experiment_id, 50_000);
+    const t0 = Date.now();
+    await page.goto(`${url}/#/experiments/${experiment_id}/traces/${big.traceId}`);
+    const tree = page.getByRole('tree', { name: 'Spans' });
+    await tree.getByRole('treeitem', { name: 'big-root' }).waitFor({ timeout: 30_000 });
+    const shown = Date.now() - t0;
+    // Interactive: the keyboard reaches the last of 50,000 rows and its detail shows.
+    await tree.focus();
+    await page.keyboard.press('End');
+    await page.getByRole('region', { name: 'Span detail' }).getByRole('heading', { name: big.lastName }).waitFor();
+    const interactive = Date.now() - t0;
+    // Find a span deep in a collapsed branch: the branch opens and the row scrolls into view.
+    await page.getByRole('button', { name: 'Collapse all' }).click();
+    await page.getByLabel('Find span').fill('call-57-300');
+    await page.getByRole('button', { name: 'Next match' }).click();
+    await tree.getByRole('treeitem', { name: 'call-57-300' }).and(page.locator('[aria-selected=true]')).waitFor();
+    await page.waitForURL(/span=[0-9a-f]{16}$/);
+    await page.getByRole('button', { name: 'Collapse all' }).click();
+    await page.getByText(`1 of ${big.spans.toLocaleString('en-US')} spans shown`).waitFor();
+    const rendered = await page.getByRole('treeitem').count();
+    console.log(`[perf] ${big.spans}-span trace: tree shown ${shown} ms, interactive (End → last span's detail) ${interactive} ms after navigation`);
+    assert.ok(interactive < 10_000, `50k-span trace took ${interactive} ms`);
+    assert.ok(rendered < 100, `rows in the DOM: ${rendered}`);
   });
 });
 

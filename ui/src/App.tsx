@@ -3,6 +3,12 @@ import { createHashRouter, Link, Navigate, Outlet, RouterProvider, useRouteError
 import { ExperimentsPage } from './features/experiments/ExperimentsPage';
 import { RunsPage } from './features/runs/RunsPage';
 import { RunPage } from './features/run/RunPage';
+import { DirectRunPage } from './features/run/DirectRunPage';
+import { ModelsPage } from './features/models/ModelsPage';
+import { ModelPage } from './features/models/ModelPage';
+import { VersionPage } from './features/models/VersionPage';
+import { TracesPage } from './features/traces/TracesPage';
+import { TracePage } from './features/traces/TracePage';
 import { ErrorBox } from './components/Status';
 import { useTheme } from './components/theme';
 
@@ -16,6 +22,7 @@ function Layout() {
         </Link>
         <nav>
           <Link to="/experiments">Experiments</Link>
+          <Link to="/models">Models</Link>
         </nav>
         <button type="button" className="theme-toggle" onClick={toggle} aria-label="Toggle dark theme" title="Toggle dark theme">
           {theme === 'dark' ? '☀' : '☾'}
@@ -53,6 +60,13 @@ export const routes = [
       { path: '/experiments/:experimentId', element: <RunsPage /> },
       // MLflow's run URLs: /runs/<id>, /runs/<id>/model-metrics, /runs/<id>/artifacts/<path>
       { path: '/experiments/:experimentId/runs/:runId/*', element: <RunPage /> },
+      { path: '/experiments/:experimentId/traces', element: <TracesPage /> },
+      { path: '/experiments/:experimentId/traces/:traceId', element: <TracePage /> },
+      { path: '/runs/:runId', element: <DirectRunPage /> },
+      // MLflow's registry URLs
+      { path: '/models', element: <ModelsPage /> },
+      { path: '/models/:name', element: <ModelPage /> },
+      { path: '/models/:name/versions/:version', element: <VersionPage /> },
       { path: '*', element: <NotFound /> },
     ],
   },

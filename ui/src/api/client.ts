@@ -37,9 +37,19 @@ export async function toApiError(res: Response): Promise<ApiError> {
   return new ApiError(`${res.status} ${res.statusText || 'error'}`.trim(), res.status, 'HTTP_' + res.status);
 }
 
-async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+function call<T>(method: Method, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  return request<T>('2.0', method, path, body, signal);
+}
+
+/**
+ * One REST call under `ajax-api/<version>/mlflow/`: GET sends `body` as the query string, the other methods as JSON.
+ * Answers are parsed leniently (NaN and infinities as MLflow writes them); errors become {@link ApiError}.
+ */
+export async function request<T>(version: '2.0' | '3.0', method: Method, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   const isGet = method === 'GET';
-  const res = await fetch(apiUrl('ajax-api/2.0/mlflow/' + path, isGet ? (body as Record<string, string>) : undefined), {
+  const res = await fetch(apiUrl(`ajax-api/${version}/mlflow/` + path, isGet ? (body as Record<string, string>) : undefined), {
     method,
     signal,
     headers: isGet ? undefined : { 'Content-Type': 'application/json' },

@@ -26,6 +26,12 @@ export function Overview({ run, onChanged }: { run: Run; onChanged: () => void }
     ...(commit ? ([['Git commit', <code key="c">{commit}</code>]] as [string, React.ReactNode][]) : []),
     ['Parent run', parent ? <Link to={`${base}/${parent}`}>{parent}</Link> : '—'],
     ['Lifecycle', run.info.lifecycle_stage],
+    [
+      'Traces',
+      <Link key="tr" to={`/experiments/${run.info.experiment_id}/traces?filter=${encodeURIComponent(`trace.run_id = '${run.info.run_id}'`)}`}>
+        Traces of this run
+      </Link>,
+    ],
     ['Artifact URI', <code key="a">{run.info.artifact_uri}</code>],
   ];
   const datasets = run.inputs?.dataset_inputs ?? [];

@@ -181,6 +181,12 @@ export function RunsPage() {
           / {experiment.data?.name ?? (experiment.error ? experimentId : '…')}
         </h1>
       </div>
+      <nav className="tabs" aria-label="Experiment sections">
+        <Link to={`/experiments/${experimentId}`} className="active" aria-current="page">
+          Runs
+        </Link>
+        <Link to={`/experiments/${experimentId}/traces`}>Traces</Link>
+      </nav>
       {experiment.error !== undefined && <ErrorBox error={experiment.error} onRetry={experiment.reload} />}
       <div className="toolbar">
         <FilterBox key={filter} value={filter} keys={keys} onApply={(f) => update((p) => (f ? p.set('filter', f) : p.delete('filter')))} />

@@ -1,0 +1,3 @@
+// MLflow's registry URLs: `/models/<name>` and `/models/<name>/versions/<version>` (names may hold any character).
+export const modelUrl = (name: string) => `/models/${encodeURIComponent(name)}`;
+export const versionUrl = (name: string, version: string) => `${modelUrl(name)}/versions/${encodeURIComponent(version)}`;
