@@ -119,6 +119,7 @@ public static class SharpflowServer
         }
         if (options.ArtifactsOnly) app.UseArtifactsOnly();
         app.UseMlflowErrors();
+        app.UseHealthBeforeRouting();
         app.UseRouting();
         app.MapHealth();
         app.MapExperiments();

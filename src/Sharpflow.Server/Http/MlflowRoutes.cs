@@ -18,10 +18,17 @@ public static class MlflowRoutes
 
     public static void MapRpc(this IEndpointRouteBuilder app, string[] methods, string path, Delegate handler, int version = 2)
     {
-        app.MapMethods($"/api/{version}.0/mlflow{path}", methods, handler);
-        app.MapMethods($"/ajax-api/{version}.0/mlflow{path}", methods, handler);
+        var bound = HandlerBinder.TryBind(handler, HandlerBinder.RouteParameters(path));
+        Map(app, $"/api/{version}.0/mlflow{path}", methods, handler, bound);
+        Map(app, $"/ajax-api/{version}.0/mlflow{path}", methods, handler, bound);
     }
 
     public static void MapAjaxOnly(this IEndpointRouteBuilder app, string[] methods, string path, Delegate handler, int version = 2) =>
-        app.MapMethods($"/ajax-api/{version}.0/mlflow{path}", methods, handler);
+        Map(app, $"/ajax-api/{version}.0/mlflow{path}", methods, handler, HandlerBinder.TryBind(handler, HandlerBinder.RouteParameters(path)));
+
+    private static void Map(IEndpointRouteBuilder app, string pattern, string[] methods, Delegate handler, RequestDelegate? bound)
+    {
+        if (bound is not null) app.MapMethods(pattern, methods, bound);
+        else app.MapMethods(pattern, methods, handler);
+    }
 }

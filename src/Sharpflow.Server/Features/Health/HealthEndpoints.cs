@@ -13,6 +13,19 @@ public static class HealthEndpoints
     /// <summary>The MLflow version we are compatible with; clients switch features on it.</summary>
     public const string MlflowVersion = "3.11.2.dev0";
 
+    /// <summary>
+    /// GET /health answered before routing: a liveness probe (Cloud Run's start-up probe) does not wait for the route
+    /// table, which ASP.NET builds on first use. Same answer as the routed endpoint below.
+    /// </summary>
+    public static void UseHealthBeforeRouting(this IApplicationBuilder app) =>
+        app.Use((http, next) =>
+        {
+            if (!HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method) || http.Request.Path != "/health") return next(http);
+            http.Response.ContentType = "text/html; charset=utf-8";
+            http.Response.ContentLength = 2;
+            return HttpMethods.IsHead(http.Request.Method) ? Task.CompletedTask : http.Response.WriteAsync("OK");
+        });
+
     public static void MapHealth(this IEndpointRouteBuilder app)
     {
         app.MapGet("/health", () => Results.Text("OK", "text/html; charset=utf-8"));
