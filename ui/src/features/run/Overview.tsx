@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { api } from '../../api/client';
 import type { KeyValue, Run } from '../../api/types';
-import { ErrorBox } from '../../components/Status';
+import { DescriptionEditor } from '../../components/Editors';
 import { formatDuration, formatMetric, formatTime, runDuration, tagValue } from '../../components/format';
 
 export const NOTE_TAG = 'mlflow.note.content';
@@ -72,52 +72,14 @@ export function Overview({ run, onChanged }: { run: Run; onChanged: () => void }
 }
 
 function Description({ run, onChanged }: { run: Run; onChanged: () => void }) {
-  const current = tagValue(run.data.tags, NOTE_TAG) ?? '';
-  const [editing, setEditing] = useState(false);
-  const [text, setText] = useState(current);
-  const [error, setError] = useState<unknown>();
-  const [saving, setSaving] = useState(false);
-  const save = async () => {
-    setSaving(true);
-    setError(undefined);
-    try {
-      await api.setRunTag(run.info.run_id, NOTE_TAG, text);
-      setEditing(false);
-      onChanged();
-    } catch (e) {
-      setError(e);
-    }
-    setSaving(false);
-  };
   return (
-    <section className="description">
-      <h2>
-        Description
-        {!editing && (
-          <button type="button" className="link" onClick={() => (setText(current), setEditing(true))}>
-            Edit
-          </button>
-        )}
-      </h2>
-      {editing ? (
-        <>
-          <textarea aria-label="Description" value={text} rows={6} onChange={(e) => setText(e.target.value)} autoFocus />
-          {error !== undefined && <ErrorBox error={error} />}
-          <div className="dialog-buttons">
-            <button type="button" onClick={() => setEditing(false)}>
-              Cancel
-            </button>
-            <button type="button" className="primary" disabled={saving} onClick={save}>
-              Save
-            </button>
-          </div>
-        </>
-      ) : current ? (
-        <p className="note">{current}</p>
-      ) : (
-        <p className="muted">No description.</p>
-      )}
-    </section>
+    <DescriptionEditor
+      value={tagValue(run.data.tags, NOTE_TAG) ?? ''}
+      onSave={async (text) => {
+        await api.setRunTag(run.info.run_id, NOTE_TAG, text);
+        onChanged();
+      }}
+    />
   );
 }
 
