@@ -112,3 +112,18 @@ export function TagEditor({
     </section>
   );
 }
+
+/** A row's user tags as chips (MLflow's own `mlflow.*` tags are left out, as MLflow's UI does in lists). */
+export function TagChips({ tags }: { tags: KeyValue[] | undefined }) {
+  return (
+    <>
+      {(tags ?? [])
+        .filter((t) => !t.key.startsWith('mlflow.'))
+        .map((t) => (
+          <span key={t.key} className="chip" title={`${t.key}=${t.value}`}>
+            {t.key}: {t.value}
+          </span>
+        ))}
+    </>
+  );
+}

@@ -4,6 +4,7 @@ import { api } from '../../api/client';
 import { experimentFilter } from '../../api/search';
 import type { Experiment, ViewType } from '../../api/types';
 import { FormDialog } from '../../components/Dialog';
+import { TagChips } from '../../components/Editors';
 import { ErrorBox, Loading } from '../../components/Status';
 import { formatTime } from '../../components/format';
 import { useAsync } from '../../components/useAsync';
@@ -56,14 +57,7 @@ export function ExperimentsPage() {
         id: 'tags',
         header: 'Tags',
         width: 260,
-        render: (e) =>
-          (e.tags ?? [])
-            .filter((t) => !t.key.startsWith('mlflow.'))
-            .map((t) => (
-              <span key={t.key} className="chip" title={`${t.key}=${t.value}`}>
-                {t.key}: {t.value}
-              </span>
-            )),
+        render: (e) => <TagChips tags={e.tags} />,
       },
       {
         id: 'actions',

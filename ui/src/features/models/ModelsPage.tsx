@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { modelsFilter, registry, type RegisteredModel } from '../../api/registry';
 import { FormDialog } from '../../components/Dialog';
+import { TagChips } from '../../components/Editors';
 import { ErrorBox, Loading } from '../../components/Status';
 import { formatTime } from '../../components/format';
 import { useAsync } from '../../components/useAsync';
@@ -71,14 +72,7 @@ export function ModelsPage() {
         id: 'tags',
         header: 'Tags',
         width: 240,
-        render: (m) =>
-          (m.tags ?? [])
-            .filter((t) => !t.key.startsWith('mlflow.'))
-            .map((t) => (
-              <span key={t.key} className="chip" title={`${t.key}=${t.value}`}>
-                {t.key}: {t.value}
-              </span>
-            )),
+        render: (m) => <TagChips tags={m.tags} />,
       },
       { id: 'description', header: 'Description', width: 260, render: (m) => <span title={m.description}>{m.description}</span> },
     ],
