@@ -38,6 +38,9 @@ internal static class HandlerBinder
             else return null;
         }
         var target = handler.Target;
+        // MethodInvoker is .NET's fast path for calling one method many times (no argument-array checks, exceptions
+        // not wrapped in TargetInvocationException); the per-request cost is an array of the handler's arguments.
+        var invoker = MethodInvoker.Create(method);
         return async http =>
         {
             var args = new object?[sources.Length];
@@ -49,7 +52,7 @@ internal static class HandlerBinder
                     Source.Route => http.Request.RouteValues[names[i]] as string ?? "",
                     _ => http.RequestServices.GetRequiredService(types[i]),
                 };
-            var returned = method.Invoke(target, BindingFlags.DoNotWrapExceptions, null, args, null);
+            var returned = invoker.Invoke(target, args.AsSpan());
             var result = returned is Task<IResult> pending ? await pending : (IResult?)returned;
             if (result is not null) await result.ExecuteAsync(http);
         };
