@@ -82,7 +82,7 @@ if command -v chromium >/dev/null 2>&1 || [ -n "${CHROMIUM_PATH:-}" ]; then
   e2e_tap=$(mktemp /tmp/sharpflow-e2e.XXXXXX.tap)
   (cd ui && SHARPFLOW_BIN="$ROOT/src/Sharpflow.Cli/bin/Release/net10.0/sharpflow" node --test \
       --test-reporter=spec --test-reporter-destination=stdout --test-reporter=tap --test-reporter-destination="$e2e_tap" \
-      e2e/ui.e2e.mjs) || true
+      e2e/*.e2e.mjs) || true
   p=$(sed -nE 's/^# pass ([0-9]+)$/\1/p' "$e2e_tap" | tail -1); f=$(sed -nE 's/^# fail ([0-9]+)$/\1/p' "$e2e_tap" | tail -1)
   [ -z "$p" ] && f=$(( ${f:-0} + 1 ))  # the run itself broke
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); [ "${f:-0}" = 0 ] || { status=1; echo "ui e2e: screenshots of failures in ui/test-results/" >&2; }

@@ -2,24 +2,15 @@
 // `sharpflow server` seeded through the REST API. Every test fails on a browser console error or page exception,
 // and saves a screenshot to ui/test-results/ when it fails. Run: `node --test e2e/ui.e2e.mjs` (after a Release build).
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium } from 'playwright-core';
+import { launchBrowser, makeUiTest, saveScreenshot, text } from './harness.mjs';
 import { client, seed, seedBigTrace, seedRegistryAndTraces, startServer } from './server.mjs';
-
-const RESULTS = resolve(import.meta.dirname, '../test-results');
-const CHROMIUM = process.env.CHROMIUM_PATH || execFileSync('sh', ['-c', 'command -v chromium || command -v chromium-browser'], { encoding: 'utf8' }).trim();
-// The flags that work on this kind of machine (../shared/test-infra/README.md).
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 let browser, server, data, traceData;
 
-// Playwright gives the browser a fresh temporary profile of its own (it refuses --user-data-dir in `launch`).
 before(async () => {
   server = await startServer();
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+  browser = await launchBrowser();
   data = await seed(server.url);
   traceData = await seedRegistryAndTraces(server.url, data);
 });
@@ -29,33 +20,7 @@ after(async () => {
   await server?.stop();
 });
 
-/**
- * A test on a fresh page. `allowed` lists console errors a test provokes on purpose (Chromium logs every HTTP error
- * response as one); any other console error or uncaught exception fails the test.
- */
-function uiTest(name, fn, { allowed = [], base } = {}) {
-  test(name, async () => {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 800 } });
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    const errors = [];
-    page.on('console', (m) => m.type() === 'error' && !allowed.some((a) => m.text().includes(a)) && errors.push(m.text()));
-    page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
-    try {
-      await fn(page, base ?? server.url);
-      assert.deepEqual(errors, [], 'browser console errors');
-    } catch (e) {
-      mkdirSync(RESULTS, { recursive: true });
-      await page.screenshot({ path: join(RESULTS, name.replace(/[^a-z0-9]+/gi, '-') + '.png'), fullPage: true }).catch(() => {});
-      if (errors.length) e.message += `\nconsole errors: ${errors.join('\n')}`;
-      throw e;
-    } finally {
-      await context.close();
-    }
-  });
-}
-
-const text = (locator) => locator.textContent().then((t) => t ?? '');
+const uiTest = makeUiTest(() => browser, () => server.url);
 
 describe('tracking pages', () => {
   uiTest('experiments list: search, create, rename, delete and restore', async (page, url) => {
@@ -428,8 +393,7 @@ describe('serving', () => {
       assert.deepEqual(errors, []);
       assert.ok(requests.length > 3 && requests.every((p) => p.startsWith('/mlflow/')), requests.join(' '));
     } catch (e) {
-      mkdirSync(RESULTS, { recursive: true });
-      await page.screenshot({ path: join(RESULTS, 'static-prefix.png') }).catch(() => {});
+      await saveScreenshot(page, 'static-prefix');
       throw e;
     } finally {
       await context.close();
