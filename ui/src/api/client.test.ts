@@ -53,4 +53,13 @@ describe('api client', () => {
     await api.listArtifacts('r1', 'dir');
     expect(String((fetch as unknown as { mock: { calls: string[][] } }).mock.calls[0][0])).toContain('ajax-api/2.0/mlflow/artifacts/list?run_id=r1&path=dir');
   });
+
+  it('asks for several runs\' sampled histories in one request, run_ids repeated', async () => {
+    const f = mockFetch(200, '{"metrics": [{"key": "loss", "value": 1, "timestamp": 1, "step": 0, "run_id": "a"}]}');
+    expect((await api.metricHistoriesSampled(['a', 'b'], 'loss', 500, 10, 20))[0].run_id).toBe('a');
+    const url = new URL(String((f.mock.calls[0] as unknown[])[0]));
+    expect(url.pathname).toContain('ajax-api/2.0/mlflow/metrics/get-history-bulk-interval');
+    expect(url.searchParams.getAll('run_ids')).toEqual(['a', 'b']);
+    expect([url.searchParams.get('metric_key'), url.searchParams.get('max_results'), url.searchParams.get('start_step'), url.searchParams.get('end_step')]).toEqual(['loss', '500', '10', '20']);
+  });
 });

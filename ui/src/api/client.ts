@@ -49,7 +49,7 @@ function call<T>(method: Method, path: string, body?: unknown, signal?: AbortSig
  */
 export async function request<T>(version: '2.0' | '3.0', method: Method, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   const isGet = method === 'GET';
-  const res = await fetch(apiUrl(`ajax-api/${version}/mlflow/` + path, isGet ? (body as Record<string, string>) : undefined), {
+  const res = await fetch(apiUrl(`ajax-api/${version}/mlflow/` + path, isGet ? (body as Record<string, string | string[]>) : undefined), {
     method,
     signal,
     headers: isGet ? undefined : { 'Content-Type': 'application/json' },
@@ -66,6 +66,14 @@ export async function request<T>(version: '2.0' | '3.0', method: Method, path: s
   return JSON.parse(text.replace(/(?<=[:,[]\s*)(-?Infinity|NaN)(?=\s*[,}\]])/g, '"$1"'), (_k, v) =>
     v === 'NaN' || v === 'Infinity' || v === '-Infinity' ? Number(v) : v,
   ) as T;
+}
+
+/** Sampled histories of one metric for several runs in one request (the server takes at most 100); each point carries its `run_id`. */
+function metricHistoriesSampled(run_ids: string[], metric_key: string, max_results: number, start_step?: number, end_step?: number, signal?: AbortSignal) {
+  const range = start_step !== undefined && end_step !== undefined ? { start_step: String(start_step), end_step: String(end_step) } : {};
+  return call<{ metrics?: MetricPoint[] }>('GET', 'metrics/get-history-bulk-interval', { run_ids, metric_key, max_results: String(max_results), ...range }, signal).then(
+    (r) => r.metrics ?? [],
+  );
 }
 
 export const api = {
@@ -104,14 +112,8 @@ export const api = {
 
   /** A metric's history sampled by the server (MLflow's bulk-interval route keeps the ends and spreads the rest). */
   metricHistorySampled: (run_id: string, metric_key: string, max_results: number, start_step?: number, end_step?: number, signal?: AbortSignal) =>
-    call<{ metrics?: MetricPoint[] }>(
-      'GET',
-      'metrics/get-history-bulk-interval',
-      Object.fromEntries(
-        Object.entries({ run_ids: run_id, metric_key, max_results, start_step, end_step }).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]),
-      ),
-      signal,
-    ).then((r) => r.metrics ?? []),
+    metricHistoriesSampled([run_id], metric_key, max_results, start_step, end_step, signal),
+  metricHistoriesSampled,
 
   listArtifacts: (run_id: string, path: string, signal?: AbortSignal) =>
     call<{ files?: FileInfo[]; root_uri?: string }>('GET', 'artifacts/list', path ? { run_id, path } : { run_id }, signal).then((r) => r.files ?? []),

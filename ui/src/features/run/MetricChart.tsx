@@ -1,29 +1,15 @@
-import { useEffect, useRef, useState } from 'react';
-import uPlot from 'uplot';
-import 'uplot/dist/uPlot.min.css';
+import { useMemo, useState } from 'react';
 import { api } from '../../api/client';
+import { LineChart } from '../../components/LineChart';
 import { ErrorBox, Loading } from '../../components/Status';
 import { useAsync } from '../../components/useAsync';
 import { downsample, stepRange, toSeries, type XAxis } from './series';
 
 /** Points asked of the server per fetch (its limit is 2,500) and drawn at most. */
-const FETCH_POINTS = 1000;
-const DRAW_POINTS = 2000;
+export const FETCH_POINTS = 1000;
+export const DRAW_POINTS = 2000;
 
-function cssVar(name: string): string {
-  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
-}
-
-/** Re-renders when <html data-theme> changes, so the canvas (which cannot use CSS variables) gets the new colours. */
-function useThemeVersion(): number {
-  const [v, setV] = useState(0);
-  useEffect(() => {
-    const o = new MutationObserver(() => setV((x) => x + 1));
-    o.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
-    return () => o.disconnect();
-  }, []);
-  return v;
-}
+export const AXIS_LABELS: Record<XAxis, string> = { step: 'step', relative: 'seconds', wall: 'time' };
 
 /**
  * One metric over step, relative time or wall-clock time. The server samples long histories (MLflow's
@@ -33,53 +19,17 @@ function useThemeVersion(): number {
 export function MetricChart({ runId, metricKey, axis }: { runId: string; metricKey: string; axis: XAxis }) {
   const [range, setRange] = useState<[number, number]>();
   const history = useAsync((s) => api.metricHistorySampled(runId, metricKey, FETCH_POINTS, range?.[0], range?.[1], s), [runId, metricKey, range?.[0], range?.[1]]);
-  const box = useRef<HTMLDivElement>(null);
-  const themeVersion = useThemeVersion();
-
-  useEffect(() => {
-    const el = box.current;
-    if (!el || !history.data) return;
+  const chart = useMemo(() => {
+    if (!history.data) return undefined;
     const full = toSeries(history.data, axis);
     const s = downsample(full, DRAW_POINTS);
-    const text = cssVar('--fg-muted');
-    const grid = cssVar('--border');
-    const axisStyle = { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
-    const plot = new uPlot(
-      {
-        width: Math.max(200, el.clientWidth),
-        height: 220,
-        scales: { x: { time: axis === 'wall' } },
-        axes: [axisStyle, axisStyle],
-        legend: { show: true, live: true },
-        cursor: { drag: { x: true, y: false, setScale: false } },
-        series: [{ label: axis === 'step' ? 'step' : axis === 'relative' ? 'seconds' : 'time' }, { label: metricKey, stroke: cssVar('--accent'), width: 1.5, points: { show: s.x.length < 60 } }],
-        hooks: {
-          setSelect: [
-            (u) => {
-              if (u.select.width < 4) return;
-              const from = u.posToVal(u.select.left, 'x');
-              const to = u.posToVal(u.select.left + u.select.width, 'x');
-              u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
-              const steps = stepRange(full, from, to);
-              // The server wants end_step > start_step.
-              if (steps) setRange([steps[0], Math.max(steps[1], steps[0] + 1)]);
-            },
-          ],
-        },
-      },
-      [s.x, s.y],
-      el,
-    );
-    const onDbl = () => setRange(undefined);
-    el.addEventListener('dblclick', onDbl);
-    const resize = new ResizeObserver(() => plot.setSize({ width: Math.max(200, el.clientWidth), height: 220 }));
-    resize.observe(el);
-    return () => {
-      resize.disconnect();
-      el.removeEventListener('dblclick', onDbl);
-      plot.destroy();
-    };
-  }, [history.data, axis, metricKey, themeVersion]);
+    return { full, x: s.x, lines: [{ label: metricKey, color: 'var(--accent)', y: s.y }] };
+  }, [history.data, axis, metricKey]);
+  const onZoom = (from: number, to: number) => {
+    const steps = chart && stepRange(chart.full, from, to);
+    // The server wants end_step > start_step.
+    if (steps) setRange([steps[0], Math.max(steps[1], steps[0] + 1)]);
+  };
 
   return (
     <figure className="chart" aria-label={`Chart of ${metricKey}`}>
@@ -93,7 +43,11 @@ export function MetricChart({ runId, metricKey, axis }: { runId: string; metricK
         )}
       </figcaption>
       {history.error !== undefined ? <ErrorBox error={history.error} onRetry={history.reload} /> : !history.data && <Loading label="Loading history…" />}
-      <div ref={box} className="chart-canvas" data-testid={`chart-${metricKey}`} />
+      {chart ? (
+        <LineChart x={chart.x} lines={chart.lines} xLabel={AXIS_LABELS[axis]} time={axis === 'wall'} onZoom={onZoom} onReset={() => setRange(undefined)} testId={`chart-${metricKey}`} />
+      ) : (
+        <div className="chart-canvas" data-testid={`chart-${metricKey}`} />
+      )}
     </figure>
   );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { downsample, stepRange, toSeries } from './series';
+import { alignSeries, downsample, stepRange, stepRangeAll, toSeries } from './series';
 
 const pts = [
   { key: 'm', value: 3, timestamp: 3000, step: 2 },
@@ -37,5 +37,27 @@ describe('stepRange', () => {
     const s = toSeries(pts, 'wall');
     expect(stepRange(s, 1.5, 3)).toEqual([1, 2]);
     expect(stepRange(s, 10, 20)).toBeUndefined();
+  });
+});
+
+describe('alignSeries', () => {
+  it('puts series on the union of their x, undefined where a series has no point', () => {
+    const a = { x: [0, 2, 4], y: [1, 2, 3], steps: [0, 2, 4] };
+    const b = { x: [1, 2, 2], y: [5, NaN, 7], steps: [1, 2, 2] };
+    expect(alignSeries([a, b])).toEqual({ x: [0, 1, 2, 4], ys: [[1, undefined, 2, 3], [undefined, 5, 7, undefined]] });
+    expect(alignSeries([])).toEqual({ x: [], ys: [] });
+  });
+  it('keeps NaN as a gap', () => {
+    const b = { x: [1, 2], y: [NaN, 7], steps: [1, 2] };
+    expect(alignSeries([b]).ys[0][0]).toBeNaN();
+  });
+});
+
+describe('stepRangeAll', () => {
+  it('covers every series', () => {
+    const a = { x: [0, 1, 2], y: [0, 0, 0], steps: [0, 10, 20] };
+    const b = { x: [1, 2, 3], y: [0, 0, 0], steps: [5, 15, 25] };
+    expect(stepRangeAll([a, b], 1, 2)).toEqual([5, 20]);
+    expect(stepRangeAll([a, b], 7, 9)).toBeUndefined();
   });
 });

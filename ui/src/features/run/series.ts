@@ -61,3 +61,37 @@ export function stepRange(s: Series, from: number, to: number): [number, number]
   }
   return lo <= hi ? [lo, hi] : undefined;
 }
+
+/** Several series on one x array (uPlot's data shape); `undefined` where a series has no point at that x. */
+export interface Aligned {
+  x: number[];
+  ys: (number | undefined)[][];
+}
+
+/**
+ * Merges series onto the sorted union of their x values, for one chart with a line per run. A series' missing x
+ * become `undefined`, which uPlot joins over (a line is not broken by another run's points); its NaN stay gaps. Several
+ * points of one series at the same x keep the last, as an overlay cannot show both.
+ */
+export function alignSeries(list: Series[]): Aligned {
+  const all = new Set<number>();
+  for (const s of list) for (const x of s.x) all.add(x);
+  const x = [...all].sort((a, b) => a - b);
+  const index = new Map(x.map((v, i) => [v, i]));
+  const ys = list.map((s) => {
+    const y: (number | undefined)[] = new Array(x.length).fill(undefined);
+    for (let i = 0; i < s.x.length; i++) y[index.get(s.x[i])!] = s.y[i];
+    return y;
+  });
+  return { x, ys };
+}
+
+/** {@link stepRange} over several series: the step range covering every series' points in [from, to]. */
+export function stepRangeAll(list: Series[], from: number, to: number): [number, number] | undefined {
+  let out: [number, number] | undefined;
+  for (const s of list) {
+    const r = stepRange(s, from, to);
+    if (r) out = out ? [Math.min(out[0], r[0]), Math.max(out[1], r[1])] : r;
+  }
+  return out;
+}
