@@ -4,6 +4,7 @@ import { ExperimentsPage } from './features/experiments/ExperimentsPage';
 import { RunsPage } from './features/runs/RunsPage';
 import { RunPage } from './features/run/RunPage';
 import { DirectRunPage } from './features/run/DirectRunPage';
+import { ComparePage } from './features/compare/ComparePage';
 import { ModelsPage } from './features/models/ModelsPage';
 import { ModelPage } from './features/models/ModelPage';
 import { VersionPage } from './features/models/VersionPage';
@@ -63,6 +64,8 @@ export const routes = [
       { path: '/experiments/:experimentId/traces', element: <TracesPage /> },
       { path: '/experiments/:experimentId/traces/:traceId', element: <TracePage /> },
       { path: '/runs/:runId', element: <DirectRunPage /> },
+      // MLflow's compare URL: /compare-runs?runs=["<id>",…]&experiments=["<id>"] (URL-encoded JSON lists)
+      { path: '/compare-runs', element: <ComparePage /> },
       // MLflow's registry URLs
       { path: '/models', element: <ModelsPage /> },
       { path: '/models/:name', element: <ModelPage /> },
