@@ -7,6 +7,7 @@ import { ErrorBox, Loading } from '../../components/Status';
 import { formatTime } from '../../components/format';
 import { useAsync } from '../../components/useAsync';
 import { VirtualTable, type TableColumn } from '../../components/VirtualTable';
+import { compareUrl } from '../compare/query';
 import { ColumnPicker } from './ColumnPicker';
 import { FilterBox } from './FilterBox';
 import { buildRows, cellText, collectKeys, runName, type RunRow } from './rows';
@@ -207,6 +208,14 @@ export function RunsPage() {
         {selected.size > 0 && (
           <>
             <span className="muted">{selected.size} selected</span>
+            <button
+              type="button"
+              disabled={selected.size < 2}
+              title={selected.size < 2 ? 'Select two or more runs to compare' : undefined}
+              onClick={() => navigate(compareUrl(runs.map((r) => r.info.run_id).filter((id) => selected.has(id)), [experimentId]))}
+            >
+              Compare
+            </button>
             {view !== 'DELETED_ONLY' && (
               <button type="button" onClick={() => confirm(`Delete ${selected.size} run(s)?`) && bulk(api.deleteRun)}>
                 Delete
