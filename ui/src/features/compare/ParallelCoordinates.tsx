@@ -56,8 +56,21 @@ export function ParallelCoordinates({ items, axes, onAxes }: Props) {
         ) : (
           <svg width={W} height={H} role="img" aria-label="Parallel coordinates" className="plot">
             {axes.map((f, a) => (
+              <line key={fieldId(f)} className="axis-line" x1={axisX(a)} x2={axisX(a)} y1={M.top} y2={H - M.bottom} />
+            ))}
+            <g className="pc-lines">
+              {lines.map((l) => (
+                <g key={l.it.run.info.run_id} className="pc-run" data-run={l.it.name}>
+                  <path className="pc-line" d={l.d} stroke={l.it.color}>
+                    <title>{l.tip}</title>
+                  </path>
+                  {l.pts.map((p, a) => p && <circle key={a} className="pc-dot" cx={p[0]} cy={p[1]} r={3} fill={l.it.color} />)}
+                </g>
+              ))}
+            </g>
+            {/* Labels over the lines, each with a halo of the background. */}
+            {axes.map((f, a) => (
               <g key={fieldId(f)} className="pc-axis">
-                <line className="axis-line" x1={axisX(a)} x2={axisX(a)} y1={M.top} y2={H - M.bottom} />
                 <text className="axis-title" x={axisX(a)} y={M.top - 26} textAnchor="middle">
                   <title>{fieldLabel(f)}</title>
                   {clip(f.key, 18)}
@@ -78,16 +91,6 @@ export function ParallelCoordinates({ items, axes, onAxes }: Props) {
                 )}
               </g>
             ))}
-            <g className="pc-lines">
-              {lines.map((l) => (
-                <g key={l.it.run.info.run_id} className="pc-run" data-run={l.it.name}>
-                  <path className="pc-line" d={l.d} stroke={l.it.color}>
-                    <title>{l.tip}</title>
-                  </path>
-                  {l.pts.map((p, a) => p && <circle key={a} className="pc-dot" cx={p[0]} cy={p[1]} r={3} fill={l.it.color} />)}
-                </g>
-              ))}
-            </g>
           </svg>
         )}
       </div>
