@@ -100,6 +100,18 @@ describe('compare runs', () => {
     await overlay.getByText(/1,500 points from 3 runs/).waitFor();
     // One legend entry per run in uPlot's legend.
     for (const name of ['cmp-a', 'cmp-b', 'cmp-c']) await overlay.locator('.u-legend').getByText(name).waitFor();
+    // Dragging across the left of the chart asks the server for that step range, for all three runs at once.
+    await overlay.locator('.u-over').scrollIntoViewIfNeeded();
+    const box = await overlay.locator('.u-over').boundingBox();
+    const zoomed = page.waitForRequest((r) => r.url().includes('get-history-bulk-interval') && r.url().includes('start_step'));
+    await page.mouse.move(box.x + 5, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 4, box.y + box.height / 2, { steps: 5 });
+    await page.mouse.up();
+    assert.equal(new URL((await zoomed).url()).searchParams.getAll('run_ids').length, 3);
+    await overlay.getByText(/in steps \d+–\d+/).waitFor();
+    await overlay.getByRole('button', { name: 'Reset zoom' }).click();
+    await overlay.getByText(/in steps/).waitFor({ state: 'detached' });
     await page.getByLabel('X axis').selectOption('relative');
     await page.waitForURL(/x=relative/);
     await overlay.locator('canvas').waitFor();
