@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareUrl, parseCompareQuery } from './query';
+import { compareUrl, inTableOrder, parseCompareQuery } from './query';
 
 const q = (s: string) => new URLSearchParams(s);
 
@@ -19,5 +19,11 @@ describe('parseCompareQuery', () => {
     expect(() => parseCompareQuery(q('runs=' + encodeURIComponent('{"a":1}')))).toThrow(/must be a JSON list of ids/);
     expect(() => parseCompareQuery(q('runs=' + encodeURIComponent('["a", null]')))).toThrow(/must be a JSON list/);
     expect(() => parseCompareQuery(q('runs=' + encodeURIComponent('["a"]') + '&experiments=1,2'))).toThrow(/"experiments" is not a JSON list/);
+  });
+});
+
+describe('inTableOrder', () => {
+  it("orders a selection as the table does, keeping ids the table no longer shows", () => {
+    expect(inTableOrder(new Set(['c', 'gone', 'a']), ['a', 'b', 'c'])).toEqual(['a', 'c', 'gone']);
   });
 });

@@ -33,3 +33,9 @@ export function parseCompareQuery(params: URLSearchParams): CompareQuery {
 export function compareUrl(runIds: string[], experimentIds: string[]): string {
   return `/compare-runs?runs=${encodeURIComponent(JSON.stringify(runIds))}&experiments=${encodeURIComponent(JSON.stringify(experimentIds))}`;
 }
+
+/** Selected run ids in the table's order; ids no longer in the table (selected before a filter changed) come last. */
+export function inTableOrder(selected: Iterable<string>, tableIds: string[]): string[] {
+  const order = new Map(tableIds.map((id, i) => [id, i]));
+  return [...selected].sort((a, b) => (order.get(a) ?? tableIds.length) - (order.get(b) ?? tableIds.length));
+}

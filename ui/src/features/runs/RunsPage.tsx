@@ -7,7 +7,7 @@ import { ErrorBox, Loading } from '../../components/Status';
 import { formatTime } from '../../components/format';
 import { useAsync } from '../../components/useAsync';
 import { VirtualTable, type TableColumn } from '../../components/VirtualTable';
-import { compareUrl } from '../compare/query';
+import { compareUrl, inTableOrder } from '../compare/query';
 import { ColumnPicker } from './ColumnPicker';
 import { FilterBox } from './FilterBox';
 import { buildRows, cellText, collectKeys, runName, type RunRow } from './rows';
@@ -212,7 +212,7 @@ export function RunsPage() {
               type="button"
               disabled={selected.size < 2}
               title={selected.size < 2 ? 'Select two or more runs to compare' : undefined}
-              onClick={() => navigate(compareUrl(runs.map((r) => r.info.run_id).filter((id) => selected.has(id)), [experimentId]))}
+              onClick={() => navigate(compareUrl(inTableOrder(selected, runs.map((r) => r.info.run_id)), [experimentId]))}
             >
               Compare
             </button>
