@@ -52,7 +52,9 @@ export async function loadRunModels(run: Run, signal: AbortSignal): Promise<Mode
 /** The run's models: MLflow 3 logged models (loaded here) and MLflow 2 models from the `mlflow.log-model.history` tag. */
 export function LoggedModelsSection({ run }: { run: Run }) {
   const runUrl = `/experiments/${run.info.experiment_id}/runs/${run.info.run_id}`;
-  const entries = useAsync((s) => loadRunModels(run, s), [run]);
+  // Reloaded when the run's model inputs or outputs change, not on every reload of the run (a description edit).
+  const modelKey = JSON.stringify([run.info.run_id, run.inputs?.model_inputs, run.outputs?.model_outputs]);
+  const entries = useAsync((s) => loadRunModels(run, s), [modelKey]);
   const history = useMemo(() => parseModelHistory(tagValue(run.data.tags, HISTORY_TAG)), [run]);
   const legacy = useMemo(() => historyOnly(history.models, (entries.data ?? []).map((e) => e.ref.modelId)), [history, entries.data]);
   const count = (entries.data?.length ?? 0) + legacy.length;
@@ -101,7 +103,7 @@ export function LoggedModelsTable({ entries, runUrl }: { entries: ModelEntry[]; 
                 {name}
                 <code className="model-id muted">{ref.modelId}</code>
               </th>
-              <td>{roleLabel(ref)}</td>
+              <td className="nowrap">{roleLabel(ref)}</td>
               {!model ? (
                 <td colSpan={4} className="error-text">
                   {error instanceof ApiError ? `${error.code}: ` : ''}
@@ -109,8 +111,8 @@ export function LoggedModelsTable({ entries, runUrl }: { entries: ModelEntry[]; 
                 </td>
               ) : (
                 <>
-                  <td>{statusLabel(model.info.status)}</td>
-                  <td>{formatTime(model.info.creation_timestamp_ms)}</td>
+                  <td className="nowrap">{statusLabel(model.info.status)}</td>
+                  <td className="nowrap">{formatTime(model.info.creation_timestamp_ms)}</td>
                   <td>
                     <span className="muted">
                       {plural(model.data?.params?.length ?? 0, 'param')}, {plural(metrics.length, 'metric')}
@@ -166,7 +168,7 @@ export function HistoryModelsTable({ models, runUrl }: { models: HistoryModel[];
                   </span>
                 ))}
               </td>
-              <td>{formatTime(m.created)}</td>
+              <td className="nowrap">{formatTime(m.created)}</td>
               <td>{m.modelUuid ? <code>{m.modelUuid}</code> : <span className="muted">—</span>}</td>
             </tr>
           ))}
