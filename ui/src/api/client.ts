@@ -99,6 +99,8 @@ export const api = {
   renameExperiment: (experiment_id: string, new_name: string) => call('POST', 'experiments/update', { experiment_id, new_name }),
   deleteExperiment: (experiment_id: string) => call('POST', 'experiments/delete', { experiment_id }),
   restoreExperiment: (experiment_id: string) => call('POST', 'experiments/restore', { experiment_id }),
+  setExperimentTag: (experiment_id: string, key: string, value: string) => call('POST', 'experiments/set-experiment-tag', { experiment_id, key, value }),
+  deleteExperimentTag: (experiment_id: string, key: string) => call('POST', 'experiments/delete-experiment-tag', { experiment_id, key }),
 
   /** One page of runs/search; the runs table pages through with the returned token. */
   searchRuns: (

@@ -1,9 +1,10 @@
-import { api, toApiError } from '../../api/client';
+import { toApiError } from '../../api/client';
 import type { FileInfo } from '../../api/types';
 import { ErrorBox, Loading } from '../../components/Status';
 import { formatBytes, toNumber } from '../../components/format';
 import { useAsync } from '../../components/useAsync';
 import { MAX_PREVIEW_BYTES, parseCsv, prettyJson, previewKind } from './preview';
+import type { ArtifactSource } from './source';
 
 async function fetchText(url: string, signal: AbortSignal): Promise<string> {
   const res = await fetch(url, { signal });
@@ -12,8 +13,8 @@ async function fetchText(url: string, signal: AbortSignal): Promise<string> {
 }
 
 /** A file's preview (image, HTML in a sandboxed frame, JSON, CSV/TSV table, text) and its download link. */
-export function ArtifactPreview({ runId, file }: { runId: string; file: FileInfo }) {
-  const url = api.artifactUrl(runId, file.path);
+export function ArtifactPreview({ source, file }: { source: ArtifactSource; file: FileInfo }) {
+  const url = source.fileUrl(file.path);
   const name = file.path.split('/').pop() ?? file.path;
   const kind = previewKind(file.path);
   const size = toNumber(file.file_size) ?? 0;

@@ -1,10 +1,10 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useNavigate } from 'react-router';
-import { api } from '../../api/client';
 import type { FileInfo } from '../../api/types';
 import { ErrorBox, Loading } from '../../components/Status';
 import { formatBytes } from '../../components/format';
 import { ArtifactPreview } from './ArtifactPreview';
+import type { ArtifactSource } from './source';
 
 type Listing = FileInfo[] | { error: unknown };
 
@@ -16,10 +16,12 @@ function ancestors(path: string): Set<string> {
 }
 
 /**
- * The run's artifact tree, listed one folder at a time as folders open (artifacts/list), beside a preview of the file
- * chosen; the chosen path is in the URL (`.../artifacts/<path>`). Keyboard: ↑/↓ move, → opens a folder, ← closes it.
+ * An artifact tree (a run's or a logged model's), listed one folder at a time as folders open, beside a preview of the
+ * file chosen; the chosen path is in the URL (`<baseUrl>/<path>`). A chosen folder opens in the tree, and when it is
+ * an MLflow model (it holds an `MLmodel` file) that file is previewed. Keyboard: ↑/↓ move, → opens a folder, ← closes
+ * it. Give it a `key` of `source.key`: its state belongs to one tree.
  */
-export function ArtifactsBrowser({ runId, path, baseUrl }: { runId: string; path: string; baseUrl: string }) {
+export function ArtifactsBrowser({ source, path, baseUrl }: { source: ArtifactSource; path: string; baseUrl: string }) {
   const [listings, setListings] = useState<Record<string, Listing>>({});
   const [open, setOpen] = useState<Set<string>>(() => ancestors(path));
   const [retry, setRetry] = useState(0);
@@ -34,12 +36,13 @@ export function ArtifactsBrowser({ runId, path, baseUrl }: { runId: string; path
       requested.current.add(dir);
       // Not aborted on unmount: a listing is small, and an aborted one would stay "loading" after React's
       // development double mount (the folder counts as requested).
-      api.listArtifacts(runId, dir).then(
+      source.list(dir).then(
         (files) => setListings((l) => ({ ...l, [dir]: files.sort((a, b) => Number(!!b.is_dir) - Number(!!a.is_dir) || a.path.localeCompare(b.path)) })),
         (error) => setListings((l) => ({ ...l, [dir]: { error } })),
       );
     }
-  }, [open, runId, retry]);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [open, source.key, retry]);
   const retryDir = (dir: string) => {
     requested.current.delete(dir);
     setListings(({ [dir]: _, ...rest }) => rest);
@@ -104,6 +107,12 @@ export function ArtifactsBrowser({ runId, path, baseUrl }: { runId: string; path
 
   const parent = listings[parentOf(path)];
   const file = path && Array.isArray(parent) ? parent.find((f) => f.path === path) : undefined;
+  const chosenDir = file?.is_dir ? file.path : undefined;
+  useEffect(() => {
+    if (chosenDir) toggle(chosenDir, true);
+  }, [chosenDir]);
+  const dirListing = chosenDir ? listings[chosenDir] : undefined;
+  const mlmodel = Array.isArray(dirListing) ? dirListing.find((f) => f.path === `${chosenDir}/MLmodel`) : undefined;
   return (
     <div className="artifacts">
       <div className="artifact-tree" onKeyDown={onKeyDown}>
@@ -113,9 +122,14 @@ export function ArtifactsBrowser({ runId, path, baseUrl }: { runId: string; path
         {!path ? (
           <p className="muted">Choose a file to preview it.</p>
         ) : file && !file.is_dir ? (
-          <ArtifactPreview key={file.path} runId={runId} file={file} />
+          <ArtifactPreview key={file.path} source={source} file={file} />
+        ) : mlmodel ? (
+          <>
+            <p className="muted">An MLflow model folder: its MLmodel file describes it.</p>
+            <ArtifactPreview key={mlmodel.path} source={source} file={mlmodel} />
+          </>
         ) : file?.is_dir ? (
-          <p className="muted">A folder: open it in the tree.</p>
+          <p className="muted">A folder: its files are listed in the tree.</p>
         ) : Array.isArray(parent) ? (
           <ErrorBox error={new Error(`No artifact at ${path}.`)} />
         ) : (

@@ -9,10 +9,11 @@ import { ErrorBox, Loading } from '../../components/Status';
 import { formatTime } from '../../components/format';
 import { useAsync } from '../../components/useAsync';
 import { VirtualTable, type TableColumn } from '../../components/VirtualTable';
+import { ExperimentTagsDialog } from './ExperimentTagsDialog';
 
-type DialogState = { kind: 'create' } | { kind: 'rename'; exp: Experiment } | undefined;
+type DialogState = { kind: 'create' } | { kind: 'rename' | 'tags'; exp: Experiment } | undefined;
 
-/** Experiments: search (names or MLflow filter syntax), create, rename, delete and restore. State lives in the URL. */
+/** Experiments: search (names or MLflow filter syntax), create, rename, edit tags, delete and restore. State lives in the URL. */
 export function ExperimentsPage() {
   const [params, setParams] = useSearchParams();
   const q = params.get('q') ?? '';
@@ -62,7 +63,7 @@ export function ExperimentsPage() {
       {
         id: 'actions',
         header: '',
-        width: 170,
+        width: 250,
         render: (e) =>
           e.lifecycle_stage === 'deleted' ? (
             <button type="button" onClick={() => act(() => api.restoreExperiment(e.experiment_id))}>
@@ -72,6 +73,9 @@ export function ExperimentsPage() {
             <span className="row-actions">
               <button type="button" onClick={() => setDialog({ kind: 'rename', exp: e })}>
                 Rename
+              </button>
+              <button type="button" onClick={() => setDialog({ kind: 'tags', exp: e })}>
+                Edit tags
               </button>
               <button type="button" onClick={() => confirm(`Delete experiment "${e.name}"?`) && act(() => api.deleteExperiment(e.experiment_id))}>
                 Delete
@@ -143,6 +147,9 @@ export function ExperimentsPage() {
             navigate(`/experiments/${experiment_id}`);
           }}
         />
+      )}
+      {dialog?.kind === 'tags' && (
+        <ExperimentTagsDialog experimentId={dialog.exp.experiment_id} name={dialog.exp.name} onClose={() => setDialog(undefined)} onChanged={exps.reload} />
       )}
       {dialog?.kind === 'rename' && (
         <FormDialog

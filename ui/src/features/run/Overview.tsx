@@ -4,10 +4,15 @@ import { api } from '../../api/client';
 import type { KeyValue, Run } from '../../api/types';
 import { DescriptionEditor } from '../../components/Editors';
 import { formatDuration, formatMetric, formatTime, runDuration, tagValue } from '../../components/format';
+import { DatasetsSection } from './DatasetsSection';
+import { LoggedModelsSection } from './LoggedModelsSection';
 
 export const NOTE_TAG = 'mlflow.note.content';
 
-/** Overview: the run's attributes, its description (the `mlflow.note.content` tag, editable), params, metrics, tags. */
+/**
+ * Overview: the run's attributes, its description (the `mlflow.note.content` tag, editable), datasets, logged models,
+ * params, metrics, tags.
+ */
 export function Overview({ run, onChanged }: { run: Run; onChanged: () => void }) {
   const tags = run.data.tags ?? [];
   const t = (k: string) => tagValue(tags, k);
@@ -34,7 +39,6 @@ export function Overview({ run, onChanged }: { run: Run; onChanged: () => void }
     ],
     ['Artifact URI', <code key="a">{run.info.artifact_uri}</code>],
   ];
-  const datasets = run.inputs?.dataset_inputs ?? [];
   return (
     <div className="overview">
       <dl className="details">
@@ -46,18 +50,8 @@ export function Overview({ run, onChanged }: { run: Run; onChanged: () => void }
         ))}
       </dl>
       <Description run={run} onChanged={onChanged} />
-      {datasets.length > 0 && (
-        <section>
-          <h2>Datasets</h2>
-          <ul>
-            {datasets.map((d, i) => (
-              <li key={i}>
-                {d.dataset.name} <span className="muted">({d.dataset.digest})</span>
-              </li>
-            ))}
-          </ul>
-        </section>
-      )}
+      <DatasetsSection inputs={run.inputs?.dataset_inputs} />
+      <LoggedModelsSection run={run} />
       <div className="columns">
         <KeyValueTable title="Parameters" items={run.data.params ?? []} />
         <KeyValueTable

@@ -1,22 +1,29 @@
-import { NavLink, useParams } from 'react-router';
+import { useMemo } from 'react';
+import { Link, NavLink, useParams } from 'react-router';
 import { api } from '../../api/client';
 import { ErrorBox, Loading } from '../../components/Status';
 import { useAsync } from '../../components/useAsync';
 import { ArtifactsBrowser } from '../artifacts/ArtifactsBrowser';
+import { runArtifacts } from '../artifacts/source';
 import { runName } from '../runs/rows';
+import { LoggedModelArtifacts } from './LoggedModelArtifacts';
+import { parseRunSubpath } from './models';
 import { MetricsTab } from './MetricsTab';
 import { Overview } from './Overview';
-import { Link } from 'react-router';
 import './run.css';
 
-/** A run: overview, metric charts and artifacts, on MLflow's URLs (`.../runs/<id>`, `/model-metrics`, `/artifacts/<path>`). */
+/**
+ * A run: overview, metric charts and artifacts, on MLflow's URLs (`.../runs/<id>`, `/model-metrics`, `/artifacts/<path>`),
+ * plus the artifacts of a logged model of the run (`.../runs/<id>/logged-models/<model id>/artifacts/<path>`).
+ */
 export function RunPage() {
   const { experimentId = '', runId = '', '*': rest = '' } = useParams();
   const run = useAsync((s) => api.getRun(runId, s), [runId]);
   const experiment = useAsync((s) => api.getExperiment(experimentId, s), [experimentId]);
   const base = `/experiments/${experimentId}/runs/${runId}`;
-  const tab = rest.startsWith('artifacts') ? 'artifacts' : rest.startsWith('model-metrics') || rest.startsWith('metrics') ? 'metrics' : 'overview';
-  const artifactPath = rest.startsWith('artifacts/') ? rest.slice('artifacts/'.length) : '';
+  const sub = parseRunSubpath(rest);
+  const tab = sub.view;
+  const source = useMemo(() => runArtifacts(runId), [runId]);
 
   return (
     <div className="page run-page">
@@ -43,16 +50,18 @@ export function RunPage() {
           Artifacts
         </NavLink>
       </nav>
-      {run.error !== undefined ? (
+      {sub.view === 'model-artifacts' ? (
+        <LoggedModelArtifacts modelId={sub.modelId} path={sub.path} runUrl={base} />
+      ) : run.error !== undefined ? (
         <ErrorBox error={run.error} onRetry={run.reload} />
       ) : !run.data ? (
         <Loading label="Loading run…" />
-      ) : tab === 'overview' ? (
+      ) : sub.view === 'overview' ? (
         <Overview run={run.data} onChanged={run.reload} />
-      ) : tab === 'metrics' ? (
+      ) : sub.view === 'metrics' ? (
         <MetricsTab run={run.data} />
       ) : (
-        <ArtifactsBrowser runId={runId} path={artifactPath} baseUrl={`${base}/artifacts`} />
+        <ArtifactsBrowser key={source.key} source={source} path={sub.path} baseUrl={`${base}/artifacts`} />
       )}
     </div>
   );
