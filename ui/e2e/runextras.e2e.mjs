@@ -113,6 +113,28 @@ describe('experiment tags', () => {
     const stored = Object.fromEntries((await res.json()).experiment.tags.map((t) => [t.key, t.value]));
     assert.deepEqual(stored, { team: 'nlp', owner: 'ann' });
   });
+
+  uiTest('experiment page: description and tags edited in place', async (page, url) => {
+    await page.goto(`${url}/#/experiments/${data.experimentId}`);
+    const section = page.getByRole('region', { name: 'Experiment description and tags' });
+    await section.getByRole('button', { name: 'Edit description and tags' }).click();
+    await section.getByRole('button', { name: 'Edit', exact: true }).click();
+    await section.getByLabel('Description').fill('Wine quality baselines');
+    await section.getByRole('button', { name: 'Save' }).click();
+    await section.getByLabel('Tag key').fill('dataset');
+    await section.getByLabel('Tag value').fill('wine');
+    await section.getByRole('button', { name: 'Add tag' }).click();
+    await section.getByRole('table', { name: 'Tags' }).getByRole('row', { name: /dataset/ }).waitFor();
+    await section.getByRole('button', { name: 'Done' }).click();
+
+    await page.reload();
+    await section.getByText('Wine quality baselines').waitFor();
+    await section.getByText('dataset: wine').waitFor();
+    const res = await fetch(`${url}/api/2.0/mlflow/experiments/get?experiment_id=${data.experimentId}`);
+    const stored = Object.fromEntries((await res.json()).experiment.tags.map((t) => [t.key, t.value]));
+    assert.equal(stored['mlflow.note.content'], 'Wine quality baselines');
+    assert.equal(stored.dataset, 'wine');
+  });
 });
 
 describe('run page extras', () => {

@@ -8,6 +8,7 @@ import { formatTime } from '../../components/format';
 import { useAsync } from '../../components/useAsync';
 import { VirtualTable, type TableColumn } from '../../components/VirtualTable';
 import { compareUrl, inTableOrder } from '../compare/query';
+import { ExperimentTags } from '../experiments/ExperimentTags';
 import { ColumnPicker } from './ColumnPicker';
 import { FilterBox } from './FilterBox';
 import { buildRows, cellText, collectKeys, runName, type RunRow } from './rows';
@@ -182,6 +183,7 @@ export function RunsPage() {
           / {experiment.data?.name ?? (experiment.error ? experimentId : '…')}
         </h1>
       </div>
+      {experiment.data && <ExperimentTags experiment={experiment.data} onChanged={experiment.reload} />}
       <nav className="tabs" aria-label="Experiment sections">
         <Link to={`/experiments/${experimentId}`} className="active" aria-current="page">
           Runs
