@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Sharpflow.Artifacts;
@@ -37,8 +38,12 @@ public static class SharpflowServer
         else
         {
             if (options.LogFormat == "json")
-                builder.Logging.AddConsole(o => { o.FormatterName = CloudLoggingFormatter.Name; })
-                    .AddConsoleFormatter<CloudLoggingFormatter, ConsoleFormatterOptions>(o => o.IncludeScopes = true);
+            {
+                // Registered directly rather than with AddConsoleFormatter, whose options binding needs dynamic code
+                // (Native AOT); the formatter has no options of its own and always writes the request's scopes.
+                builder.Logging.AddConsole(o => { o.FormatterName = CloudLoggingFormatter.Name; });
+                builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ConsoleFormatter, CloudLoggingFormatter>());
+            }
             else builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "yyyy-MM-dd HH:mm:ss "; });
             builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Sharpflow", LogLevel.Information)
                 // The CLI reports start-up failures (port in use) in one line; the host would add a stack trace.

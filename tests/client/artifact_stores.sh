@@ -10,7 +10,8 @@
 #
 # Env: MLFLOW_CLIENT_PYTHON (required, as run.sh); the emulator variables of scripts/emulators.sh
 # (STORAGE_EMULATOR_HOST, SHARPFLOW_TEST_S3_ENDPOINT, SHARPFLOW_TEST_AZURE_CONNECTION_STRING): when one is missing
-# this script starts the emulators itself. SF_NO_BUILD=1 reuses the Release build; ARTIFACTS_BIG_MB (default 100).
+# this script starts the emulators itself. SF_NO_BUILD=1 reuses the Release build; SHARPFLOW_BIN runs another executable
+# (the published Native AOT one, say); ARTIFACTS_BIG_MB (default 100).
 # Prints one result line per store and exits non-zero if any failed.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -19,7 +20,7 @@ PY="${MLFLOW_CLIENT_PYTHON:?set MLFLOW_CLIENT_PYTHON to a Python with the mlflow
 STORES=("$@"); [ ${#STORES[@]} -gt 0 ] || STORES=(local s3 gcs azure s3-direct)
 
 if [ "${SF_NO_BUILD:-0}" != 1 ]; then dotnet build "$ROOT/src/Sharpflow.Cli" -c Release -nologo -v q >&2; fi
-BIN="$ROOT/src/Sharpflow.Cli/bin/Release/net10.0/sharpflow"
+BIN="${SHARPFLOW_BIN:-$ROOT/src/Sharpflow.Cli/bin/Release/net10.0/sharpflow}"
 WORK="$(mktemp -d /tmp/sf-artstores.XXXXXX)"
 EMU=""; SERVER_PID=""
 cleanup() {

@@ -13,6 +13,9 @@ checks what Cloud Run relies on: the server listens on PORT, logs JSON, serves r
 bytes land in the bucket), and on SIGTERM finishes an upload that is still streaming, refuses new connections and exits 0.
 
 Needs SHARPFLOW_TEST_PG (an admin URI of a local server) and STORAGE_EMULATOR_HOST (scripts/test.sh provides both).
+With MLFLOW_CLIENT_PYTHON (a Python where the real mlflow 3.11 client imports, see tests/client/README.md) it also runs
+the real client's tracking and artifact scenarios (tests/client/*_flow.py) against the published server; CI machines
+have no PyPI, so there it is skipped and the HTTP checks above stand in for the client.
     tests/deploy/cloud_run_smoke.py [--publish-dir DIR]   (publishes into a temporary folder unless DIR is given)
 """
 import argparse, http.client, json, os, random, shutil, signal, socket, subprocess, sys, tempfile, threading, time, urllib.parse
@@ -109,6 +112,7 @@ def main():
         ready_ms = (time.time() - started) * 1000
         try:
             run_client_flow(port, emulator, bucket)
+            client = run_real_client(port)
             check_graceful_shutdown(proc, port, emulator, bucket)
         finally:
             if proc.poll() is None: proc.kill()
@@ -119,7 +123,7 @@ def main():
         for l in lines:
             entry = json.loads(l)
             if "severity" not in entry or "message" not in entry: fail(f"log line without severity/message: {l}")
-        print(f"cloud_run_smoke: OK (ready in {ready_ms:.0f} ms on PORT={port}; runs, metrics, gs:// artifacts, JSON logs, SIGTERM drain)")
+        print(f"cloud_run_smoke: OK (ready in {ready_ms:.0f} ms on PORT={port}; runs, metrics, gs:// artifacts, JSON logs, SIGTERM drain{client})")
     finally:
         if os.environ.get("KEEP"): print("kept", work)
         else: shutil.rmtree(work, ignore_errors=True)
@@ -145,6 +149,21 @@ def run_client_flow(port, emulator, bucket):
     if st != 200 or int(json.loads(meta)["size"]) != len(blob): fail(f"the artifact is not in the bucket: {st} {meta[:200]!r}")
     listing = api(port, "GET", f"/api/2.0/mlflow/artifacts/list?run_uuid={run['run_id']}&path=model")
     if [f["path"] for f in listing.get("files", [])] != ["model/weights.bin"]: fail(f"artifact list {listing}")
+
+
+def run_real_client(port):
+    """The unmodified MLflow client's own scenarios, when an interpreter with it is given; returns a note for the log."""
+    py = os.environ.get("MLFLOW_CLIENT_PYTHON")
+    if not py: return ""
+    here = os.path.join(ROOT, "tests", "client")
+    env = dict(os.environ, MLFLOW_TRACKING_URI=f"http://127.0.0.1:{port}", ARTIFACTS_BIG_MB=os.environ.get("ARTIFACTS_BIG_MB", "20"))
+    results = []
+    for flow in ("tracking_flow.py", "artifacts_flow.py"):
+        r = subprocess.run([py, flow], cwd=here, env=env, capture_output=True, text=True, timeout=900)
+        last = (r.stdout.strip().splitlines() or ["(no output)"])[-1]
+        if r.returncode != 0: fail(f"the real MLflow client's {flow} failed: {last}\n{r.stdout[-3000:]}{r.stderr[-3000:]}")
+        results.append(f"{flow}: {last}")
+    return "; real MLflow client: " + "; ".join(results)
 
 
 def check_graceful_shutdown(proc, port, emulator, bucket):

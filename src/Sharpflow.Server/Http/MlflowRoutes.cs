@@ -26,9 +26,9 @@ public static class MlflowRoutes
     public static void MapAjaxOnly(this IEndpointRouteBuilder app, string[] methods, string path, Delegate handler, int version = 2) =>
         Map(app, $"/ajax-api/{version}.0/mlflow{path}", methods, handler, HandlerBinder.TryBind(handler, HandlerBinder.RouteParameters(path)));
 
-    private static void Map(IEndpointRouteBuilder app, string pattern, string[] methods, Delegate handler, RequestDelegate? bound)
-    {
-        if (bound is not null) app.MapMethods(pattern, methods, bound);
-        else app.MapMethods(pattern, methods, handler);
-    }
+    // Every RPC handler must bind through HandlerBinder: the framework's delegate binding needs dynamic code, which a
+    // Native AOT build does not have, so a handler it cannot bind fails the start (and every test) instead of a request.
+    private static void Map(IEndpointRouteBuilder app, string pattern, string[] methods, Delegate handler, RequestDelegate? bound) =>
+        app.MapMethods(pattern, methods, bound ?? throw new InvalidOperationException(
+            $"The handler {handler.Method.DeclaringType?.Name}.{handler.Method.Name} for {pattern} takes a parameter HandlerBinder cannot bind."));
 }

@@ -98,7 +98,7 @@ public sealed class ProtoRequest
             if (field.Repeated)
             {
                 var arr = new JsonArray();
-                foreach (var v in values) arr.Add(v);
+                foreach (var v in values) arr.Add((JsonNode?)JsonValue.Create(v));
                 obj[name] = arr;
             }
             else

@@ -13,8 +13,17 @@ namespace Sharpflow.Store.Registry;
 /// </summary>
 public sealed partial class RegistryStore
 {
-    /// <summary>The cipher of webhook secrets at rest.</summary>
-    public FernetCipher Secrets { get; init; } = FernetCipher.FromEnvironment();
+    private FernetCipher? _secrets;
+
+    /// <summary>
+    /// The cipher of webhook secrets at rest, made on first use: a random key (no MLFLOW_WEBHOOK_SECRET_ENCRYPTION_KEY)
+    /// would load OpenSSL at start, ~3.5 MiB of an idle instance's memory for a feature most deployments never use.
+    /// </summary>
+    public FernetCipher Secrets
+    {
+        get => LazyInitializer.EnsureInitialized(ref _secrets, FernetCipher.FromEnvironment);
+        init => _secrets = value;
+    }
 
     private const string WebhookColumns =
         "w.webhook_id, w.name, w.description, w.url, w.status, w.creation_timestamp, w.last_updated_timestamp, w.secret";

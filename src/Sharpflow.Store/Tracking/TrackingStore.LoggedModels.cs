@@ -156,7 +156,7 @@ public sealed partial class TrackingStore
                 .P("@id", modelId).P("@k", RegistryTags.ModelVersions).ScalarAsync(ct);
             var entry = new JsonObject { ["name"] = name, ["version"] = version };
             // As MLflow: appended when new; when already listed, the tag is rewritten to hold this entry alone.
-            var list = new JsonArray { entry };
+            var list = new JsonArray(entry);
             if (!string.IsNullOrEmpty(existing) && JsonNode.Parse(existing) is JsonArray previous && !previous.Any(p => JsonNode.DeepEquals(p, entry)))
                 list = [.. previous.Select(p => p?.DeepClone()), entry.DeepClone()];
             await InsertModelKeyValuesAsync(c, tx, "logged_model_tags", "tag_key", "tag_value", modelId, long.Parse(model.ExperimentId),
