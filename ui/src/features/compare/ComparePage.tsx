@@ -2,8 +2,10 @@ import { useMemo, useState, type ReactNode } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { api } from '../../api/client';
 import type { Run } from '../../api/types';
+import { PageHeading } from '../../components/PageHeading';
 import { ErrorBox, Loading } from '../../components/Status';
 import { useAsync } from '../../components/useAsync';
+import { EXPERIMENTS_CRUMB, experimentTrail } from '../experiments/crumbs';
 import { runName } from '../runs/rows';
 import type { XAxis } from '../run/series';
 import { DiffTable } from './DiffTable';
@@ -56,23 +58,7 @@ export function ComparePage() {
 
   return (
     <div className="page compare-page">
-      <div className="page-head">
-        <h1>
-          <Link to="/experiments" className="muted">
-            Experiments
-          </Link>{' '}
-          /{' '}
-          {single && (
-            <>
-              <Link to={`/experiments/${single}`} className="muted">
-                {experiment.data?.name ?? single}
-              </Link>{' '}
-              /{' '}
-            </>
-          )}
-          Comparing {ids.length || ''} runs
-        </h1>
-      </div>
+      <PageHeading trail={single ? experimentTrail(single, experiment.data?.name) : [EXPERIMENTS_CRUMB]} title={<>Comparing {ids.length || ''} runs</>} />
       {queryError !== undefined ? (
         <ErrorBox error={queryError} />
       ) : loaded.error !== undefined ? (

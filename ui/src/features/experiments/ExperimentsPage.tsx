@@ -5,6 +5,7 @@ import { experimentFilter } from '../../api/search';
 import type { Experiment, ViewType } from '../../api/types';
 import { FormDialog } from '../../components/Dialog';
 import { TagChips } from '../../components/Editors';
+import { PageHeading } from '../../components/PageHeading';
 import { ErrorBox, Loading } from '../../components/Status';
 import { formatTime } from '../../components/format';
 import { useAsync } from '../../components/useAsync';
@@ -90,12 +91,11 @@ export function ExperimentsPage() {
 
   return (
     <div className="page">
-      <div className="page-head">
-        <h1>Experiments</h1>
+      <PageHeading title="Experiments">
         <button type="button" className="primary" onClick={() => setDialog({ kind: 'create' })}>
           Create experiment
         </button>
-      </div>
+      </PageHeading>
       <form
         className="toolbar"
         onSubmit={(e) => {

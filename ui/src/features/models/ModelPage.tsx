@@ -2,12 +2,13 @@ import { useMemo, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { aliasesByVersion, registry, sourceRunId, type ModelVersion, type RegisteredModel } from '../../api/registry';
 import { FormDialog } from '../../components/Dialog';
+import { PageHeading } from '../../components/PageHeading';
 import { ErrorBox, Loading } from '../../components/Status';
 import { formatTime } from '../../components/format';
 import { useAsync } from '../../components/useAsync';
 import { VirtualTable, type TableColumn } from '../../components/VirtualTable';
 import { DescriptionEditor, TagEditor } from '../../components/Editors';
-import { modelUrl, versionUrl } from './urls';
+import { MODELS_CRUMB, modelUrl, versionUrl } from './urls';
 import '../run/run.css';
 
 /** A registered model: details, description, aliases, tags, and its versions (stage, aliases, source run). */
@@ -74,13 +75,7 @@ export function ModelPage() {
 
   return (
     <div className="page model-page">
-      <div className="page-head">
-        <h1>
-          <Link to="/models" className="muted">
-            Registered models
-          </Link>{' '}
-          / {name}
-        </h1>
+      <PageHeading trail={[MODELS_CRUMB]} title={name}>
         {m && (
           <span className="row-actions">
             <button type="button" onClick={() => setRenaming(true)}>
@@ -103,7 +98,7 @@ export function ModelPage() {
             </button>
           </span>
         )}
-      </div>
+      </PageHeading>
       {actionError !== undefined && <ErrorBox error={actionError} />}
       {model.error !== undefined ? (
         <ErrorBox error={model.error} onRetry={model.reload} />

@@ -3,6 +3,7 @@ import { Link, useNavigate, useSearchParams } from 'react-router';
 import { modelsFilter, registry, type RegisteredModel } from '../../api/registry';
 import { FormDialog } from '../../components/Dialog';
 import { TagChips } from '../../components/Editors';
+import { PageHeading } from '../../components/PageHeading';
 import { ErrorBox, Loading } from '../../components/Status';
 import { formatTime } from '../../components/format';
 import { useAsync } from '../../components/useAsync';
@@ -81,12 +82,11 @@ export function ModelsPage() {
 
   return (
     <div className="page">
-      <div className="page-head">
-        <h1>Registered models</h1>
+      <PageHeading title="Registered models">
         <button type="button" className="primary" onClick={() => setCreating(true)}>
           Create model
         </button>
-      </div>
+      </PageHeading>
       <form
         className="toolbar"
         onSubmit={(e) => {

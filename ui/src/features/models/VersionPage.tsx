@@ -1,11 +1,12 @@
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { registry, sourceRunId, STAGES } from '../../api/registry';
+import { PageHeading } from '../../components/PageHeading';
 import { ErrorBox, Loading } from '../../components/Status';
 import { formatTime } from '../../components/format';
 import { useAsync } from '../../components/useAsync';
 import { DescriptionEditor, TagEditor } from '../../components/Editors';
-import { modelUrl } from './urls';
+import { MODELS_CRUMB, modelUrl } from './urls';
 import '../run/run.css';
 
 /** A model version: status, stage (with transition), aliases, source and source run, description, tags. */
@@ -31,17 +32,7 @@ export function VersionPage() {
 
   return (
     <div className="page version-page">
-      <div className="page-head">
-        <h1>
-          <Link to="/models" className="muted">
-            Registered models
-          </Link>{' '}
-          /{' '}
-          <Link to={modelUrl(name)} className="muted">
-            {name}
-          </Link>{' '}
-          / Version {version}
-        </h1>
+      <PageHeading trail={[MODELS_CRUMB, { to: modelUrl(name), label: name }]} title={<>Version {version}</>}>
         {v && (
           <button
             type="button"
@@ -50,7 +41,7 @@ export function VersionPage() {
             Delete version
           </button>
         )}
-      </div>
+      </PageHeading>
       {actionError !== undefined && <ErrorBox error={actionError} />}
       {mv.error !== undefined ? (
         <ErrorBox error={mv.error} onRetry={mv.reload} />

@@ -1,10 +1,12 @@
 import { useMemo } from 'react';
-import { Link, NavLink, useParams } from 'react-router';
+import { NavLink, useParams } from 'react-router';
 import { api } from '../../api/client';
+import { PageHeading } from '../../components/PageHeading';
 import { ErrorBox, Loading } from '../../components/Status';
 import { useAsync } from '../../components/useAsync';
 import { ArtifactsBrowser } from '../artifacts/ArtifactsBrowser';
 import { runArtifacts } from '../artifacts/source';
+import { experimentTrail } from '../experiments/crumbs';
 import { runName } from '../runs/rows';
 import { LoggedModelArtifacts } from './LoggedModelArtifacts';
 import { parseRunSubpath } from './models';
@@ -27,18 +29,7 @@ export function RunPage() {
 
   return (
     <div className="page run-page">
-      <div className="page-head">
-        <h1>
-          <Link to="/experiments" className="muted">
-            Experiments
-          </Link>{' '}
-          /{' '}
-          <Link to={`/experiments/${experimentId}`} className="muted">
-            {experiment.data?.name ?? experimentId}
-          </Link>{' '}
-          / {run.data ? runName(run.data) : runId}
-        </h1>
-      </div>
+      <PageHeading trail={experimentTrail(experimentId, experiment.data?.name)} title={run.data ? runName(run.data) : runId} />
       <nav className="tabs" aria-label="Run sections">
         <NavLink to={base} end className={() => (tab === 'overview' ? 'active' : '')}>
           Overview

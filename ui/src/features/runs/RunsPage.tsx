@@ -3,11 +3,13 @@ import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { api } from '../../api/client';
 import { ATTRIBUTES, columnId, orderByFor, parseColumnId, type Column } from '../../api/search';
 import type { Run, ViewType } from '../../api/types';
+import { PageHeading } from '../../components/PageHeading';
 import { ErrorBox, Loading } from '../../components/Status';
 import { formatTime } from '../../components/format';
 import { useAsync } from '../../components/useAsync';
 import { VirtualTable, type TableColumn } from '../../components/VirtualTable';
 import { compareUrl, inTableOrder } from '../compare/query';
+import { EXPERIMENTS_CRUMB } from '../experiments/crumbs';
 import { ExperimentTags } from '../experiments/ExperimentTags';
 import { ColumnPicker } from './ColumnPicker';
 import { FilterBox } from './FilterBox';
@@ -175,14 +177,7 @@ export function RunsPage() {
 
   return (
     <div className="page runs-page">
-      <div className="page-head">
-        <h1>
-          <Link to="/experiments" className="muted">
-            Experiments
-          </Link>{' '}
-          / {experiment.data?.name ?? (experiment.error ? experimentId : '…')}
-        </h1>
-      </div>
+      <PageHeading trail={[EXPERIMENTS_CRUMB]} title={experiment.data?.name ?? (experiment.error ? experimentId : '…')} />
       {experiment.data && <ExperimentTags experiment={experiment.data} onChanged={experiment.reload} />}
       <nav className="tabs" aria-label="Experiment sections">
         <Link to={`/experiments/${experimentId}`} className="active" aria-current="page">

@@ -3,9 +3,11 @@ import { Link, useParams, useSearchParams } from 'react-router';
 import { api } from '../../api/client';
 import { traces, type Assessment, type Trace } from '../../api/traces';
 import { TagEditor } from '../../components/Editors';
+import { PageHeading } from '../../components/PageHeading';
 import { ErrorBox, Loading } from '../../components/Status';
 import { formatTime } from '../../components/format';
 import { useAsync } from '../../components/useAsync';
+import { experimentTrail } from '../experiments/crumbs';
 import { Assessments } from './Assessments';
 import { SpanDetail } from './SpanDetail';
 import { SpanTreeView } from './SpanTree';
@@ -25,22 +27,10 @@ export function TracePage() {
 
   return (
     <div className="page trace-page">
-      <div className="page-head">
-        <h1>
-          <Link to="/experiments" className="muted">
-            Experiments
-          </Link>{' '}
-          /{' '}
-          <Link to={`/experiments/${experimentId}`} className="muted">
-            {experiment.data?.name ?? experimentId}
-          </Link>{' '}
-          /{' '}
-          <Link to={`/experiments/${experimentId}/traces`} className="muted">
-            Traces
-          </Link>{' '}
-          / {name || traceId}
-        </h1>
-      </div>
+      <PageHeading
+        trail={[...experimentTrail(experimentId, experiment.data?.name), { to: `/experiments/${experimentId}/traces`, label: 'Traces' }]}
+        title={name || traceId}
+      />
       {trace.error !== undefined ? (
         <ErrorBox error={trace.error} onRetry={trace.reload} />
       ) : !trace.data || !tree || !info ? (

@@ -2,10 +2,12 @@ import { useMemo, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { api } from '../../api/client';
 import { traces, type TraceInfo } from '../../api/traces';
+import { PageHeading } from '../../components/PageHeading';
 import { ErrorBox, Loading } from '../../components/Status';
 import { formatTime } from '../../components/format';
 import { useAsync } from '../../components/useAsync';
 import { VirtualTable, type TableColumn } from '../../components/VirtualTable';
+import { experimentTrail } from '../experiments/crumbs';
 import { formatMs } from './spans';
 import { durationMs, preview, requestTimeMs, stateClass, tokenUsage, traceFilter, traceName, traceOrderBy, userTags } from './traceInfo';
 import '../run/run.css';
@@ -117,18 +119,7 @@ export function TracesPage() {
   const next = result.data?.next_page_token;
   return (
     <div className="page traces-page">
-      <div className="page-head">
-        <h1>
-          <Link to="/experiments" className="muted">
-            Experiments
-          </Link>{' '}
-          /{' '}
-          <Link to={`/experiments/${experimentId}`} className="muted">
-            {experiment.data?.name ?? experimentId}
-          </Link>{' '}
-          / Traces
-        </h1>
-      </div>
+      <PageHeading trail={experimentTrail(experimentId, experiment.data?.name)} title="Traces" />
       <nav className="tabs" aria-label="Experiment sections">
         <Link to={`/experiments/${experimentId}`}>Runs</Link>
         <Link to={`/experiments/${experimentId}/traces`} className="active" aria-current="page">
