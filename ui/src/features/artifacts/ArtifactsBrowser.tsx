@@ -3,6 +3,7 @@ import { useNavigate } from 'react-router';
 import type { FileInfo } from '../../api/types';
 import { ErrorBox, Loading } from '../../components/Status';
 import { formatBytes } from '../../components/format';
+import { toggled } from '../../components/sets';
 import { ArtifactPreview } from './ArtifactPreview';
 import type { ArtifactSource } from './source';
 
@@ -49,13 +50,7 @@ export function ArtifactsBrowser({ source, path, baseUrl }: { source: ArtifactSo
     setRetry((r) => r + 1);
   };
 
-  const toggle = (dir: string, to?: boolean) =>
-    setOpen((o) => {
-      const n = new Set(o);
-      if (to ?? !n.has(dir)) n.add(dir);
-      else n.delete(dir);
-      return n;
-    });
+  const toggle = (dir: string, to?: boolean) => setOpen((o) => toggled(o, dir, to));
   const select = (p: string) => navigate(`${baseUrl}/${p.split('/').map(encodeURIComponent).join('/')}`);
 
   const tree = (dir: string, depth: number): React.ReactNode => {

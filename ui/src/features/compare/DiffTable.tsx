@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'react';
+import { toggled } from '../../components/sets';
 import { buildDiff, visibleRows, type SectionId } from './diff';
 import type { CompareItem } from './ComparePage';
 
@@ -14,13 +15,7 @@ export function DiffTable({ items }: { items: CompareItem[] }) {
   const [hideIdentical, setHideIdentical] = useState(false);
   const [q, setQ] = useState('');
   const [folded, setFolded] = useState<ReadonlySet<SectionId>>(new Set(['system']));
-  const toggle = (id: SectionId) =>
-    setFolded((s) => {
-      const n = new Set(s);
-      if (n.has(id)) n.delete(id);
-      else n.add(id);
-      return n;
-    });
+  const toggle = (id: SectionId) => setFolded((s) => toggled(s, id));
   const span = items.length + 1;
 
   return (

@@ -1,6 +1,7 @@
 import { Fragment, useId, useMemo, useState } from 'react';
 import type { DatasetInput } from '../../api/types';
 import { JsonView } from '../../components/JsonView';
+import { toggled } from '../../components/sets';
 import { datasetRows, profileSummary, schemaSummary, type DatasetRow, type JsonField } from './datasets';
 
 /**
@@ -11,13 +12,7 @@ export function DatasetsSection({ inputs }: { inputs: DatasetInput[] | undefined
   const rows = useMemo(() => datasetRows(inputs), [inputs]);
   const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
   const idBase = useId();
-  const toggle = (id: string) =>
-    setOpen((o) => {
-      const n = new Set(o);
-      if (n.has(id)) n.delete(id);
-      else n.add(id);
-      return n;
-    });
+  const toggle = (id: string) => setOpen((o) => toggled(o, id));
   return (
     <section className="run-section">
       <h2>

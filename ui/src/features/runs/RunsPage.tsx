@@ -6,6 +6,7 @@ import type { Run, ViewType } from '../../api/types';
 import { PageHeading } from '../../components/PageHeading';
 import { ErrorBox, Loading } from '../../components/Status';
 import { formatTime } from '../../components/format';
+import { toggled } from '../../components/sets';
 import { useAsync } from '../../components/useAsync';
 import { VirtualTable, type TableColumn } from '../../components/VirtualTable';
 import { compareUrl, inTableOrder } from '../compare/query';
@@ -77,20 +78,8 @@ export function RunsPage() {
       if (same && p.get('asc') !== '1') p.set('asc', '1');
       else p.delete('asc');
     });
-  const toggleExpanded = (id: string) =>
-    setExpanded((s) => {
-      const n = new Set(s);
-      if (n.has(id)) n.delete(id);
-      else n.add(id);
-      return n;
-    });
-  const toggleSelected = (id: string) =>
-    setSelected((s) => {
-      const n = new Set(s);
-      if (n.has(id)) n.delete(id);
-      else n.add(id);
-      return n;
-    });
+  const toggleExpanded = (id: string) => setExpanded((s) => toggled(s, id));
+  const toggleSelected = (id: string) => setSelected((s) => toggled(s, id));
   const bulk = async (f: (id: string) => Promise<unknown>) => {
     setActionError(undefined);
     try {

@@ -6,6 +6,7 @@ import { TagEditor } from '../../components/Editors';
 import { PageHeading } from '../../components/PageHeading';
 import { ErrorBox, Loading } from '../../components/Status';
 import { formatTime } from '../../components/format';
+import { toggled } from '../../components/sets';
 import { useAsync } from '../../components/useAsync';
 import { experimentTrail } from '../experiments/crumbs';
 import { Assessments } from './Assessments';
@@ -80,16 +81,7 @@ function TraceBody({ trace, tree, experimentId }: { trace: Trace; tree: SpanTree
   // Tags edited here update locally: refetching a 50,000-span trace for a tag would be wasteful.
   const [tags, setTags] = useState<Record<string, string>>(info.tags ?? {});
   const rows = useMemo(() => flattenVisible(tree, collapsed), [tree, collapsed]);
-  const toggle = useCallback(
-    (i: number) =>
-      setCollapsed((c) => {
-        const n = new Set(c);
-        if (n.has(i)) n.delete(i);
-        else n.add(i);
-        return n;
-      }),
-    [],
-  );
+  const toggle = useCallback((i: number) => setCollapsed((c) => toggled(c, i)), []);
   const tokens = tokenUsage(info);
   const sourceRun = info.trace_metadata?.['mlflow.sourceRun'];
   const assessments = [...(info.assessments ?? []), ...added.filter((a) => !info.assessments?.some((b) => b.assessment_id === a.assessment_id))];

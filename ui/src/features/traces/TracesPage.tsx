@@ -5,6 +5,7 @@ import { traces, type TraceInfo } from '../../api/traces';
 import { PageHeading } from '../../components/PageHeading';
 import { ErrorBox, Loading } from '../../components/Status';
 import { formatTime } from '../../components/format';
+import { toggled } from '../../components/sets';
 import { useAsync } from '../../components/useAsync';
 import { VirtualTable, type TableColumn } from '../../components/VirtualTable';
 import { experimentTrail } from '../experiments/crumbs';
@@ -53,13 +54,7 @@ export function TracesPage() {
       if (same && p.get('asc') !== '1') p.set('asc', '1');
       else p.delete('asc');
     });
-  const toggleSelected = (id: string) =>
-    setSelected((s) => {
-      const n = new Set(s);
-      if (n.has(id)) n.delete(id);
-      else n.add(id);
-      return n;
-    });
+  const toggleSelected = (id: string) => setSelected((s) => toggled(s, id));
   const deleteSelected = async () => {
     if (!confirm(`Delete ${selected.size} trace(s)?`)) return;
     setActionError(undefined);
