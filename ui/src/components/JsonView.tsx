@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import './JsonView.css';
 
 const PAGE = 200;
 
