@@ -2,7 +2,7 @@
 // through the REST API. Run: `node --test e2e/compare.e2e.mjs` (after a Release build and `npx vite build`).
 import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
-import { launchBrowser, makeUiTest, text } from './harness.mjs';
+import { eventually, launchBrowser, makeUiTest, text } from './harness.mjs';
 import { client, startServer } from './server.mjs';
 
 let browser, server, data;
@@ -74,7 +74,7 @@ describe('compare runs', () => {
     const lr = table.getByRole('row', { name: /^lr/ });
     // Columns in the table's order (newest first).
     assert.equal(await text(lr), 'lr0.0010.010.1');
-    assert.equal(await lr.locator('td.changed').count(), 2, 'cells differing from the first run are highlighted');
+    await eventually(() => lr.locator('td.changed').count(), 2, 'cells differing from the first run are highlighted');
     await table.getByRole('row', { name: /^batch/ }).waitFor();
     await page.getByRole('checkbox', { name: 'Hide identical values' }).check();
     await table.getByRole('row', { name: /^batch/ }).waitFor({ state: 'detached' });
@@ -120,26 +120,26 @@ describe('compare runs', () => {
     await page.getByLabel('Scatter X').selectOption('p:lr');
     await page.getByLabel('Scatter Y').selectOption('m:loss');
     const scatter = page.getByRole('img', { name: 'Scatter of loss against param: lr' });
-    assert.equal(await scatter.locator('.scatter-point').count(), 3);
+    await eventually(() => scatter.locator('.scatter-point').count(), 3);
     assert.deepEqual((await scatter.locator('.point-label').allTextContents()).sort(), ['cmp-a', 'cmp-b', 'cmp-c']);
     // A non-numeric param is a categorical axis: still three points.
     await page.getByLabel('Scatter X').selectOption('p:optimizer');
-    assert.equal(await page.getByRole('img', { name: 'Scatter of loss against param: optimizer' }).locator('.scatter-point').count(), 3);
+    await eventually(() => page.getByRole('img', { name: 'Scatter of loss against param: optimizer' }).locator('.scatter-point').count(), 3);
 
     // Parallel coordinates: a path per run, the differing fields as axes; adding an axis adds it.
     const pc = page.getByRole('img', { name: 'Parallel coordinates' });
-    assert.equal(await pc.locator('path.pc-line').count(), 3);
+    await eventually(() => pc.locator('path.pc-line').count(), 3);
     for (const d of await pc.locator('path.pc-line').evaluateAll((ps) => ps.map((p) => p.getAttribute('d')))) assert.match(d, /^M[\d.]+,[\d.]+( L[\d.]+,[\d.]+)+$/);
     const axesBefore = await pc.locator('.pc-axis').count();
     await page.getByRole('button', { name: /^Axes/ }).click();
     await page.getByRole('dialog', { name: 'Axes' }).getByRole('checkbox', { name: 'batch' }).check();
-    assert.equal(await pc.locator('.pc-axis').count(), axesBefore + 1);
+    await eventually(() => pc.locator('.pc-axis').count(), axesBefore + 1);
     await page.waitForURL(/pc=p%3Abatch/);
 
     // The dark theme redraws the charts without errors.
     await page.getByRole('button', { name: 'Toggle dark theme' }).click();
     await overlay.locator('canvas').waitFor();
-    assert.equal(await pc.locator('path.pc-line').count(), 3);
+    await eventually(() => pc.locator('path.pc-line').count(), 3);
 
     // A link reproduces the view.
     await page.reload();
@@ -159,6 +159,6 @@ describe('compare runs', () => {
     await page.goto(`${url}/#/compare-runs?runs=${encodeURIComponent(JSON.stringify([data.ids[0], missing, data.ids[2]]))}`);
     assert.match(await text(page.getByRole('alert')), new RegExp(`RESOURCE_DOES_NOT_EXIST.*${missing}`, 's'));
     await page.getByRole('list', { name: 'Compared runs' }).getByRole('link', { name: 'cmp-c' }).waitFor();
-    assert.equal(await page.getByRole('img', { name: 'Parallel coordinates' }).locator('path.pc-line').count(), 2);
+    await eventually(() => page.getByRole('img', { name: 'Parallel coordinates' }).locator('path.pc-line').count(), 2);
   }, { allowed: ['status of 404'] });
 });

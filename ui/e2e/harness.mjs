@@ -2,6 +2,7 @@
 // context per test, and failure on any browser console error or page exception, with a screenshot in ui/test-results/.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { isDeepStrictEqual } from 'node:util';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
@@ -49,6 +50,20 @@ export function makeUiTest(getBrowser, getBase) {
 export async function saveScreenshot(page, name) {
   mkdirSync(RESULTS, { recursive: true });
   await page.screenshot({ path: join(RESULTS, name.replace(/[^a-z0-9]+/gi, '-') + '.png'), fullPage: true }).catch(() => {});
+}
+
+/**
+ * Polls `read` until it gives `expected` (deep equality) or `timeout` ms pass, then asserts on the last value. For
+ * values Playwright does not wait for by itself (counts, attributes) right after an action that re-renders.
+ */
+export async function eventually(read, expected, message, timeout = 10_000) {
+  const end = Date.now() + timeout;
+  let value = await read();
+  while (!isDeepStrictEqual(value, expected) && Date.now() < end) {
+    await new Promise((r) => setTimeout(r, 50));
+    value = await read();
+  }
+  assert.deepEqual(value, expected, message);
 }
 
 export const text = (locator) => locator.textContent().then((t) => t ?? '');

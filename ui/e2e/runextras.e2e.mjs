@@ -4,7 +4,7 @@
 // Run: `node --test e2e/runextras.e2e.mjs` (after `npx vite build`; SHARPFLOW_BIN and SHARPFLOW_UI_DIR as for ui.e2e.mjs).
 import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
-import { launchBrowser, makeUiTest, text } from './harness.mjs';
+import { eventually, launchBrowser, makeUiTest, text } from './harness.mjs';
 import { client, startServer } from './server.mjs';
 
 let browser, server, data;
@@ -149,7 +149,7 @@ describe('run page extras', () => {
     const toggle = evalRow.getByRole('button', { name: /eval-set/ });
     await toggle.focus();
     await page.keyboard.press('Enter');
-    assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
+    await eventually(() => toggle.getAttribute('aria-expanded'), 'true');
     const schema = page.getByLabel('Schema of eval-set');
     assert.match(await text(schema), /mlflow_colspec.*alcohol.*acidity/s);
     assert.match(await text(page.getByLabel('Source of eval-set')), /\/data\/eval-set\.csv/);
@@ -187,7 +187,7 @@ describe('run page extras', () => {
     await row.getByRole('link', { name: 'legacy_model' }).click();
     await page.waitForURL(new RegExp(`runs/${data.runId}/artifacts/legacy_model$`));
     const tree = page.getByRole('tree', { name: 'Artifacts' });
-    assert.equal(await tree.getByRole('treeitem', { name: /legacy_model/ }).getAttribute('aria-expanded'), 'true');
+    await eventually(() => tree.getByRole('treeitem', { name: /legacy_model/ }).getAttribute('aria-expanded'), 'true');
     await tree.getByRole('treeitem', { name: /model\.pkl/ }).waitFor();
     assert.match(await text(page.locator('pre.preview-text')), /loader_module: mlflow\.sklearn/);
   });
