@@ -39,13 +39,22 @@ if [ -n "$EMU_DIR" ]; then
 fi
 echo "Storage emulators: GCS ${STORAGE_EMULATOR_HOST:-missing}, S3 ${SHARPFLOW_TEST_S3_ENDPOINT:-missing}, Azure $([ -n "${SHARPFLOW_TEST_AZURE_CONNECTION_STRING:-}" ] && echo running || echo missing)"
 
-# The container's server as Cloud Run starts it (publish + PostgreSQL socket + GCS emulator), alongside the suites.
-python3 tests/deploy/cloud_run_smoke.py >/tmp/cloud_run_smoke.log 2>&1 &
-SMOKE_PID=$!
-
 passed=0; failed=0; status=0
 # Each run's own log folder: runs in other checkouts (or sessions) on this machine must not read each other's logs.
 LOG_DIR=$(mktemp -d /tmp/sharpflow-test-logs.XXXXXX)
+
+# The published server (Native AOT, as the container ships it), alongside the suites: the Cloud Run smoke test
+# (PostgreSQL socket + GCS emulator), then the replay corpus on PostgreSQL, so that anything that only breaks without a
+# JIT (reflection, dynamic code) fails here and not in production.
+PUB_DIR=$(mktemp -d /tmp/sharpflow-publish.XXXXXX)
+(
+  if ! bash scripts/publish.sh "$PUB_DIR/app" >"$LOG_DIR/publish.log" 2>&1; then echo "publish failed" >"$LOG_DIR/published.status"; exit 1; fi
+  python3 tests/deploy/cloud_run_smoke.py --publish-dir "$PUB_DIR/app" >"$LOG_DIR/cloud_run_smoke.log" 2>&1; smoke=$?
+  python3 tests/replay/run_replay.py --server "$PUB_DIR/app/sharpflow" --shared "$SHARED" --pg "$SHARPFLOW_TEST_PG" \
+    >"$LOG_DIR/replay-published.log" 2>&1; replay=$?
+  echo "$smoke $replay" >"$LOG_DIR/published.status"
+) &
+PUBLISHED_PID=$!
 for proj in tests/*/*.csproj; do
   name=$(basename "$proj" .csproj)
   trx="$ROOT/TestResults/$name.trx"
@@ -65,8 +74,16 @@ for backend in sqlite postgresql; do
     failed=$((failed + 1)); status=1
   fi
 done
-if wait "$SMOKE_PID"; then passed=$((passed + 1)); tail -n 1 /tmp/cloud_run_smoke.log
-else failed=$((failed + 1)); status=1; tail -n 30 /tmp/cloud_run_smoke.log; fi
+wait "$PUBLISHED_PID" || true
+read -r smoke replay < "$LOG_DIR/published.status" 2>/dev/null || { smoke="publish failed"; replay=""; }
+if [ "$smoke" = 0 ]; then passed=$((passed + 1)); tail -n 1 "$LOG_DIR/cloud_run_smoke.log"
+else
+  failed=$((failed + 1)); status=1
+  tail -n 30 "$LOG_DIR/publish.log" "$LOG_DIR/cloud_run_smoke.log" 2>/dev/null
+fi
+if [ "$replay" = 0 ]; then passed=$((passed + 1)); sed 's/^/published (Native AOT) /' "$LOG_DIR/replay-published.log" | tail -n 1
+else failed=$((failed + 1)); status=1; sed 's/^/published (Native AOT) /' "$LOG_DIR/replay-published.log" 2>/dev/null | tail -n 30; fi
+rm -rf "$PUB_DIR"
 # The web UI (ui/, already installed and built by the dotnet build above): type check, Vitest, then Playwright driving
 # Debian's Chromium against a fresh Release server. Without Chromium the end-to-end tests fail under CI=true
 # (.ci/run installs it) and are skipped otherwise.
