@@ -19,6 +19,8 @@ internal static class TokenCount
     public static object? Parse(string? text)
     {
         if (text is null) return null;
+        // The usual stored count is a bare integer literal (an OTLP int attribute): no need for the JSON decoder.
+        if (text.Length is > 0 and <= 18 && IsPlainInteger(text)) return new BigInteger(long.Parse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture));
         object? decoded;
         try
         {
@@ -39,6 +41,16 @@ internal static class TokenCount
                 // would have decoded as an int above).
                 return PyInt(text);
         }
+    }
+
+    // JSON's integer grammar: an optional minus, then 0 or digits without a leading zero.
+    private static bool IsPlainInteger(string text)
+    {
+        var i = text[0] == '-' ? 1 : 0;
+        if (i == text.Length || (text[i] == '0' && text.Length > i + 1)) return false;
+        for (; i < text.Length; i++)
+            if (text[i] is < '0' or > '9') return false;
+        return true;
     }
 
     /// <summary>Python's int(str): surrounding whitespace, a sign, decimal digits of any script, single underscores between digits.</summary>
