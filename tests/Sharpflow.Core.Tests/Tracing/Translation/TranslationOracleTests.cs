@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Text.Json;
 using Sharpflow.Core.Python;
 using Sharpflow.Core.Tracing;
+using Sharpflow.Core.Tracing.Translation;
 
 namespace Sharpflow.Core.Tests.Tracing.Translation;
 
@@ -9,7 +10,7 @@ namespace Sharpflow.Core.Tests.Tracing.Translation;
 /// Differential test against MLflow 3.11's own storage-time translation: Data/otel-translation-cases.jsonl.gz holds
 /// ~3,000 spans (realistic spans of each convention, then random mixes of every convention's attributes, MLflow's
 /// own attributes, events and awkward values) with the attribute dict MLflow stores for each, or the exception its
-/// log_spans raises. See Oracle/README.md for how the answers were produced.
+/// log_spans raises, and how MLflow reads the span back when it was stored untranslated. See Oracle/translation/README.md for how the answers were produced.
 /// </summary>
 public class TranslationOracleTests
 {
@@ -47,6 +48,24 @@ public class TranslationOracleTests
             var expected = c.TryGetProperty("x", out var x) ? "raises" : c.GetProperty("r").GetString()!;
             if (expected == "raises" ? !actual.StartsWith("raises", StringComparison.Ordinal) : actual != expected)
                 failures.Add($"case {i}: {c.GetProperty("a")} events {c.GetProperty("e")}\n  mlflow: {expected}{(x.ValueKind == JsonValueKind.String ? " " + x : "")}\n  ours:   {actual}");
+        }
+        Assert.True(failures.Count == 0, $"{failures.Count} of {Cases.Value.Count} differ:\n" + string.Join("\n", failures.Take(15)));
+    }
+
+    [Fact]
+    public void Spans_stored_without_translation_read_back_as_mlflow_reads_them()
+    {
+        var failures = new List<string>();
+        for (var i = 0; i < Cases.Value.Count; i++)
+        {
+            var c = Cases.Value[i];
+            // The attribute dict an untranslating store kept: the trace id, then each value as SpanConverter stores it.
+            var attrs = new List<KeyValuePair<string, object?>> { new("mlflow.traceRequestId", "\"tr-0af7651916cd43dd8448eb211c80319c\"") };
+            foreach (var kv in Span(c).Attributes) PyObjectJson.DictSet(attrs, kv.Key, SpanConverter.StoredValue(kv.Value));
+            LoadedSpanTranslation.Apply(attrs);
+            var actual = PyJson.Dumps(attrs);
+            var expected = c.GetProperty("l").GetString()!;
+            if (actual != expected) failures.Add($"case {i}: {c.GetProperty("a")}\n  mlflow: {expected}\n  ours:   {actual}");
         }
         Assert.True(failures.Count == 0, $"{failures.Count} of {Cases.Value.Count} differ:\n" + string.Join("\n", failures.Take(15)));
     }
