@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Sharpflow.Core.Python;
+using Sharpflow.Core.Tracing.Translation;
 
 namespace Sharpflow.Core.Tracing;
 
@@ -47,7 +48,7 @@ public static class SpanConverter
         if (parentBytes is null && span.ServiceName is not null) attrs.Set(SpanKeys.ServiceName, Quote(span.ServiceName));
         if (traceId is null) throw new SpanStoreException("span has no trace request id");
 
-        SpanTranslation.Apply(attrs);
+        SpanTranslation.Apply(attrs, span.Events);
 
         // Everything below fails in MLflow only once log_spans serialises the span (so: 422 "Failed to log ...").
         if (traceBytes is null || spanBytes is null || (span.ParentSpanId.Length > 0 && parentBytes is null))
@@ -84,7 +85,8 @@ public static class SpanConverter
             if (i > 0) content.Append(", ");
             PyValueDumper.WriteString(content, attrs.KeyAt(i), ensureAscii: true);
             content.Append(": ");
-            PyValueDumper.WriteString(content, attrs.ValueAt(i), ensureAscii: true);
+            if (attrs.IsJsonAt(i)) content.Append(attrs.ValueAt(i));
+            else PyValueDumper.WriteString(content, attrs.ValueAt(i), ensureAscii: true);
         }
         content.Append("}}");
 
@@ -105,8 +107,8 @@ public static class SpanConverter
             Cost = attrs.Get(SpanKeys.LlmCost),
             SessionId = attrs.Get(SpanKeys.SessionId),
             UserId = attrs.Get(SpanKeys.UserId),
-            Inputs = parentHex is null ? attrs.Get(SpanKeys.Inputs) : null,
-            Outputs = parentHex is null ? attrs.Get(SpanKeys.Outputs) : null,
+            Inputs = parentHex is null ? PreviewSource(attrs, SpanKeys.Inputs) : null,
+            Outputs = parentHex is null && !UnpreviewableJson(attrs, SpanKeys.Inputs) ? PreviewSource(attrs, SpanKeys.Outputs) : null,
         };
     }
 
@@ -132,6 +134,15 @@ public static class SpanConverter
         PyValueDumper.WriteString(sb, s, ensureAscii: false);
         return sb.ToString();
     }
+
+    /// <summary>
+    /// What MLflow previews for the trace: the stored str. A non-string value (stored from an event) previews only
+    /// as a dict, as its json.dumps; on a number, bool or list MLflow's preview fails (a number's length raises,
+    /// which also skips the outputs' preview; a list it cannot write), so no preview is taken from it.
+    /// </summary>
+    private static string? PreviewSource(AttributeDict attrs, string key) => UnpreviewableJson(attrs, key) ? null : attrs.Get(key);
+
+    private static bool UnpreviewableJson(AttributeDict attrs, string key) => attrs.IsJson(key) && !attrs.Get(key)!.StartsWith('{');
 
     /// <summary>The id as an unsigned big-endian integer in <paramref name="width"/> bytes, or null when it does not fit.</summary>
     private static byte[]? FixedWidth(byte[] id, int width)
@@ -174,49 +185,5 @@ public static class SpanConverter
         {
             return text;
         }
-    }
-}
-
-/// <summary>The span's attribute dict: insertion-ordered, a repeated key keeps its first slot.</summary>
-public sealed class AttributeDict(int capacity)
-{
-    private readonly List<string> _keys = new(capacity);
-    private readonly List<string> _values = new(capacity);
-    private Dictionary<string, int>? _index;
-
-    public int Count => _keys.Count;
-    public int TextLength { get; private set; }
-    public string KeyAt(int i) => _keys[i];
-    public string ValueAt(int i) => _values[i];
-
-    public bool Contains(string key) => IndexOf(key) >= 0;
-
-    public string? Get(string key) => IndexOf(key) is var i and >= 0 ? _values[i] : null;
-
-    public void Set(string key, string value)
-    {
-        var i = IndexOf(key);
-        TextLength += value.Length + (i < 0 ? key.Length : -_values[i].Length);
-        if (i >= 0)
-        {
-            _values[i] = value;
-            return;
-        }
-        _keys.Add(key);
-        _values.Add(value);
-        _index?.Add(key, _keys.Count - 1);
-    }
-
-    private int IndexOf(string key)
-    {
-        if (_index is null && _keys.Count > 12)
-        {
-            _index = new Dictionary<string, int>(StringComparer.Ordinal);
-            for (var i = 0; i < _keys.Count; i++) _index[_keys[i]] = i;
-        }
-        if (_index is not null) return _index.TryGetValue(key, out var found) ? found : -1;
-        for (var i = 0; i < _keys.Count; i++)
-            if (_keys[i] == key) return i;
-        return -1;
     }
 }

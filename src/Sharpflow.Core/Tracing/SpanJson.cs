@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Text;
 using System.Text.Json;
 using Sharpflow.Core.Python;
+using Sharpflow.Core.Tracing.Translation;
 
 namespace Sharpflow.Core.Tracing;
 
@@ -15,7 +16,8 @@ namespace Sharpflow.Core.Tracing;
 /// and code only when set;</item>
 /// <item><see cref="WriteDict"/>: Span.to_dict (the traces.json that get-trace-artifact downloads), json.dumps'ed.</item>
 /// </list>
-/// Both accept the older stored shapes MLflow still reads (3.5's hex ids and tr- trace ids).
+/// Both accept the older stored shapes MLflow still reads (3.5's hex ids and tr- trace ids), and both give a span whose
+/// stored type is absent or UNKNOWN the type its OTel convention's kind says (<see cref="LoadedSpanTranslation"/>).
 /// </summary>
 public static class SpanJson
 {
@@ -53,10 +55,12 @@ public static class SpanJson
         // 3.5.0 stored the enum value ("OK") instead of the proto name.
         if (!code.StartsWith("STATUS_CODE_", StringComparison.Ordinal)) code = "STATUS_CODE_" + code;
         var end = PyObjects.Get(d, "end_time_unix_nano");
+        var attributes = PyObjects.Get(d, "attributes") as List<KeyValuePair<string, object?>> ?? [];
+        LoadedSpanTranslation.Apply(attributes);
         return new Parsed(traceId, spanId, parentId, PyObjects.Get(d, "name") as string ?? "",
             ToInt(PyObjects.Get(d, "start_time_unix_nano")) ?? BigInteger.Zero,
             PyObjects.Truthy(end) ? ToInt(end) : null,
-            PyObjects.Get(d, "attributes") as List<KeyValuePair<string, object?>> ?? [],
+            attributes,
             PyObjects.Get(d, "events") as List<object?> ?? [],
             code, PyObjects.Get(status, "message") as string ?? "");
     }

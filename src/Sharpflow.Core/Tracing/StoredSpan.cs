@@ -47,6 +47,8 @@ public static class SpanKeys
     public const string LlmCost = "mlflow.llm.cost";
     public const string Model = "mlflow.llm.model";
     public const string ModelProvider = "mlflow.llm.provider";
+    public const string MessageFormat = "mlflow.message.format";
+    public const string ChatTools = "mlflow.chat.tools";
     public const string SessionId = "session.id";
     public const string UserId = "user.id";
     public const string ServiceName = "service.name";
