@@ -135,6 +135,7 @@ public static class SharpflowServer
         app.MapLoggedModels();
         app.MapWebhooks();
         app.MapTraces();
+        app.MapTraceMetrics();
         app.MapAssessments();
         app.MapOtlp();
         app.MapUi(options);
