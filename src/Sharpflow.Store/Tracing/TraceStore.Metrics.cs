@@ -55,19 +55,27 @@ public sealed partial class TraceStore
                 {
                     if (r.IsDBNull(i)) return null;
                     var v = r.GetValue(i);
-                    dims.Add(new(dimNames[i], dimNames[i] == TraceMetricsSpec.TimeBucket ? BucketIso(Convert.ToDouble(v, CultureInfo.InvariantCulture))
-                        : Convert.ToString(v, CultureInfo.InvariantCulture) ?? ""));
+                    Put(dims, dimNames[i], dimNames[i] == TraceMetricsSpec.TimeBucket ? BucketIso(Convert.ToDouble(v, CultureInfo.InvariantCulture))
+                        : Convert.ToString(v, CultureInfo.InvariantCulture) ?? "");
                 }
                 var values = new List<KeyValuePair<string, double>>();
                 for (var j = 0; j < q.Aggregations.Count; j++)
                 {
                     var i = dimNames.Count + j;
-                    if (!r.IsDBNull(i)) values.Add(new(q.Aggregations[j].Label, Convert.ToDouble(r.GetValue(i), CultureInfo.InvariantCulture)));
+                    if (!r.IsDBNull(i)) Put(values, q.Aggregations[j].Label, Convert.ToDouble(r.GetValue(i), CultureInfo.InvariantCulture));
                 }
                 return values.Count == 0 ? null : new MetricDataPoint(q.MetricName, dims, values);
             }, ct);
             return rows.Where(p => p is not null).Select(p => p!).ToList();
         }, ct);
+    }
+
+    /// <summary>A Python dict assignment: a repeated key (a dimension or aggregation asked for twice) keeps its place and takes the later value.</summary>
+    private static void Put<T>(List<KeyValuePair<string, T>> pairs, string key, T value)
+    {
+        var i = pairs.FindIndex(p => p.Key == key);
+        if (i >= 0) pairs[i] = new(key, value);
+        else pairs.Add(new(key, value));
     }
 
     /// <summary>datetime.fromtimestamp(ms / 1000, tz=utc).isoformat().</summary>

@@ -111,6 +111,11 @@ public class TraceMetricsTests(SharedServers servers) : IClassFixture<SharedServ
         Assert.Equal("{\"data_points\":[{\"metric_name\":\"trace_count\",\"dimensions\":{\"trace_status\":\"ERROR\"},\"values\":{\"COUNT\":1.0}}]}",
             json!.ToJsonString());
 
+        // An aggregation asked for twice is one value (a dict key), kept where it first appeared; no dimensions, no "dimensions".
+        var (_, twice) = await QueryRawAsync(s, new { experiment_ids = new[] { exp }, view_type = "TRACES", metric_name = "latency",
+            aggregations = new[] { Agg("PERCENTILE", 50), Agg("AVG"), Agg("PERCENTILE", 50.0) } });
+        Assert.Equal("{\"data_points\":[{\"metric_name\":\"latency\",\"values\":{\"P50.0\":150.0,\"AVG\":162.5}}]}", twice!.ToJsonString());
+
         // An unset aggregation_type is COUNT (proto2's default); with no traces COUNT is still one point of 0, AVG none.
         var empty = await s.CreateExperimentAsync(Api.Unique("tm-empty"));
         var zero = Assert.Single(await QueryAsync(s, new { experiment_ids = new[] { empty }, view_type = "TRACES", metric_name = "trace_count",
