@@ -6,6 +6,7 @@ using Sharpflow.Core.Python;
 using Sharpflow.Core.Search;
 using Sharpflow.Core.Tracing;
 using Sharpflow.Store.Sql;
+using Sharpflow.Store.Sql.Dialects;
 
 namespace Sharpflow.Store.Tracing;
 
@@ -22,8 +23,6 @@ public sealed record TraceMetricsQuery(IReadOnlyList<string> ExperimentIds, Metr
 /// </summary>
 public sealed partial class TraceStore
 {
-    private const string PercentileFunction = "sharpflow_percentile";
-
     public Task<List<MetricDataPoint>> QueryTraceMetricsAsync(TraceMetricsQuery q, CancellationToken ct)
     {
         TraceMetricsSpec.Validate(q.ViewType, q.MetricName, q.Aggregations, q.Dimensions);
@@ -40,14 +39,14 @@ public sealed partial class TraceStore
                 throw MlflowException.InvalidParameter(
                     $"Filtering by assessment is only supported for ASSESSMENTS view type, got {TraceMetricsSpec.ViewName(q.ViewType)}");
         }
-        var sqlite = Db.Dialect.Kind == DbKind.Sqlite;
+        var dialect = Db.Dialect;
         return Db.ReadAsync(async c =>
         {
             var cmd = c.Sql("");
-            var sql = MetricsSql(cmd, q, expIds, filters, sqlite, out var dimNames);
+            var sql = MetricsSql(cmd, q, expIds, filters, dialect, out var dimNames);
             if (sql is null) { await cmd.DisposeAsync(); return []; }
             cmd.CommandText = sql;
-            if (sqlite && q.Aggregations.Any(a => a.Type == MetricAggregationType.Percentile)) RegisterPercentile(c);
+            if (q.Aggregations.Any(a => a.Type == MetricAggregationType.Percentile)) MetricsPercentile.Register(c);
             var rows = await cmd.ListAsync(r =>
             {
                 var dims = new List<KeyValuePair<string, string>>(dimNames.Count);
@@ -88,7 +87,7 @@ public sealed partial class TraceStore
         return (micros == 0 ? text : text + "." + micros.ToString("D6", CultureInfo.InvariantCulture)) + "+00:00";
     }
 
-    private static string? MetricsSql(DbCommand cmd, TraceMetricsQuery q, List<long> expIds, List<TraceMetricsFilter> filters, bool sqlite,
+    private static string? MetricsSql(DbCommand cmd, TraceMetricsQuery q, List<long> expIds, List<TraceMetricsFilter> filters, ISqlDialect dialect,
         out List<string> dimNames)
     {
         dimNames = [];
@@ -147,7 +146,7 @@ public sealed partial class TraceStore
             (_, "assessment_count") => "a.assessment_id",
             _ => "CASE WHEN a.value IN ('true', '\"yes\"') THEN 1.0 WHEN a.value IN ('false', '\"no\"') THEN 0.0 " +
                  "WHEN a.value = 'null' THEN NULL WHEN substr(a.value, 1, 1) IN ('\"', '[', '{') THEN NULL " +
-                 $"ELSE CAST(a.value AS {(sqlite ? "REAL" : "DOUBLE PRECISION")}) END",
+                 $"ELSE CAST(a.value AS {dialect.FloatType}) END",
         };
 
         // Dimension expressions; constants are inlined so GROUP BY repeats the SELECT text exactly (PostgreSQL
@@ -173,8 +172,8 @@ public sealed partial class TraceStore
                 "span_name" => "s.name",
                 "span_type" => "s.type",
                 "span_status" => "s.status",
-                "span_model_name" => SpanDimension(sqlite, "mlflow.llm.model"),
-                "span_model_provider" => SpanDimension(sqlite, "mlflow.llm.provider"),
+                "span_model_name" => dialect.JsonMemberText("s.dimension_attributes", "mlflow.llm.model"),
+                "span_model_provider" => dialect.JsonMemberText("s.dimension_attributes", "mlflow.llm.provider"),
                 "assessment_name" => "a.name",
                 _ => "a.value",
             });
@@ -183,7 +182,7 @@ public sealed partial class TraceStore
         if (q.Dimensions.Contains("trace_name"))
             from.Append(" JOIN trace_tags tn ON tn.request_id = t.request_id AND tn.key = 'mlflow.traceName'");
 
-        var aggs = q.Aggregations.Select(a => Aggregate(a, column, sqlite)).ToList();
+        var aggs = q.Aggregations.Select(a => Aggregate(a, column, dialect)).ToList();
         if (dims.Count == 0 && aggs.Count == 0) return null;
         var sql = new StringBuilder("SELECT ").AppendJoin(", ", dims.Concat(aggs)).Append(' ').Append(from);
         if (where.Count > 0) sql.Append(" WHERE ").AppendJoin(" AND ", where);
@@ -193,54 +192,13 @@ public sealed partial class TraceStore
         return sql.ToString();
     }
 
-    private static string SpanDimension(bool sqlite, string key) =>
-        sqlite ? $"json_extract(s.dimension_attributes, '$.\"{key}\"')" : $"s.dimension_attributes ->> '{key}'";
-
-    private static string Aggregate(MetricAggregation a, string column, bool sqlite)
+    private static string Aggregate(MetricAggregation a, string column, ISqlDialect dialect) => dialect.AsDouble(a.Type switch
     {
-        var expr = a.Type switch
-        {
-            MetricAggregationType.Count => $"COUNT({column})",
-            MetricAggregationType.Sum => $"SUM({column})",
-            MetricAggregationType.Avg => $"AVG({column})",
-            MetricAggregationType.Min => $"MIN({column})",
-            MetricAggregationType.Max => $"MAX({column})",
-            _ => sqlite
-                ? $"{PercentileFunction}({column}, {(a.Percentile ?? 0).ToString("R", CultureInfo.InvariantCulture)})"
-                : $"percentile_cont({((a.Percentile ?? 0) / 100).ToString("R", CultureInfo.InvariantCulture)}) WITHIN GROUP (ORDER BY {column})",
-        };
-        // PostgreSQL's AVG/SUM of integers are numeric: its own conversion to double rounds correctly, as Python's float() does.
-        return sqlite ? expr : $"CAST({expr} AS DOUBLE PRECISION)";
-    }
-
-    /// <summary>MLflow's SQLite percentile aggregate: non-null values sorted, linear interpolation at p/100 * (n - 1).</summary>
-    private static void RegisterPercentile(DbConnection c)
-    {
-        if (c is not Microsoft.Data.Sqlite.SqliteConnection sqlite) return;
-        sqlite.CreateAggregate<double?, double, PercentileState?, double?>(PercentileFunction, null,
-            (state, value, percentile) =>
-            {
-                state ??= new PercentileState(percentile);
-                if (value is { } v) state.Values.Add(v);
-                return state;
-            },
-            state => state is null ? null : Percentile(state.Values, state.Percentile));
-    }
-
-    private sealed class PercentileState(double percentile)
-    {
-        public double Percentile { get; } = percentile;
-        public List<double> Values { get; } = [];
-    }
-
-    internal static double? Percentile(List<double> values, double percentile)
-    {
-        if (values.Count == 0) return null;
-        values.Sort();
-        var index = percentile / 100.0 * (values.Count - 1);
-        var lower = (int)index;
-        var upper = Math.Min(lower + 1, values.Count - 1);
-        var fraction = index - lower;
-        return values[lower] + fraction * (values[upper] - values[lower]);
-    }
+        MetricAggregationType.Count => $"COUNT({column})",
+        MetricAggregationType.Sum => $"SUM({column})",
+        MetricAggregationType.Avg => $"AVG({column})",
+        MetricAggregationType.Min => $"MIN({column})",
+        MetricAggregationType.Max => $"MAX({column})",
+        _ => dialect.Percentile(column, a.Percentile ?? 0),
+    });
 }

@@ -62,6 +62,21 @@ public interface ISqlDialect
     /// there (5 million rows: 55 s in chunks of 10,000, about 20 s in chunks of 50,000).
     /// </summary>
     int DeleteChunkRows { get; }
+
+    /// <summary>A JSON column's top-level string member as text (NULL when absent), for grouping by it.</summary>
+    string JsonMemberText(string column, string key);
+
+    /// <summary>
+    /// The aggregate for a linearly interpolated percentile (0-100) of <paramref name="column"/>, MLflow's method on this
+    /// database: PostgreSQL's percentile_cont; on SQLite the aggregate <see cref="Tracing.MetricsPercentile"/> registers.
+    /// </summary>
+    string Percentile(string column, double percentile);
+
+    /// <summary>An aggregate's value as a double, converted by the database (PostgreSQL's AVG/SUM of integers are numeric).</summary>
+    string AsDouble(string expression);
+
+    /// <summary>The SQL type a cast to a float names (SQLAlchemy's Float).</summary>
+    string FloatType { get; }
 }
 
 public static class Dialects

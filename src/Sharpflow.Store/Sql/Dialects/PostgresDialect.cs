@@ -39,5 +39,14 @@ public sealed class PostgresDialect : ISqlDialect
 
     public int DeleteChunkRows => 50_000;
 
+    public string JsonMemberText(string column, string key) => $"{column} ->> '{key}'";
+
+    public string Percentile(string column, double percentile) =>
+        $"percentile_cont({(percentile / 100).ToString("R", System.Globalization.CultureInfo.InvariantCulture)}) WITHIN GROUP (ORDER BY {column})";
+
+    public string AsDouble(string expression) => $"CAST({expression} AS DOUBLE PRECISION)";
+
+    public string FloatType => "DOUBLE PRECISION";
+
     public void MarkJson(System.Data.Common.DbParameter parameter) => ((NpgsqlParameter)parameter).NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Json;
 }

@@ -43,5 +43,14 @@ public sealed class SqliteDialect : ISqlDialect
 
     public int DeleteChunkRows => 10_000;
 
+    public string JsonMemberText(string column, string key) => $"json_extract({column}, '$.\"{key}\"')";
+
+    public string Percentile(string column, double percentile) =>
+        $"{Tracing.MetricsPercentile.Function}({column}, {percentile.ToString("R", System.Globalization.CultureInfo.InvariantCulture)})";
+
+    public string AsDouble(string expression) => expression;
+
+    public string FloatType => "REAL";
+
     public void MarkJson(System.Data.Common.DbParameter parameter) { }
 }
