@@ -79,7 +79,8 @@ public static class TraceMetricsSpec
         if (type == MetricAggregationType.Percentile)
         {
             if (percentile is null) throw MlflowException.InvalidParameter("Percentile value is required for PERCENTILE aggregation");
-            if (percentile > 100 || percentile < 0)
+            // NaN passes MLflow's `> 100 or < 0` test and then fails in the database; it is refused here with the range message.
+            if (!(percentile >= 0 && percentile <= 100))
                 throw MlflowException.InvalidParameter($"Percentile value must be between 0 and 100, got {PythonRepr.Float(percentile.Value)}");
         }
         else if (percentile is not null)

@@ -26,6 +26,9 @@ public sealed partial class TraceStore
     public Task<List<MetricDataPoint>> QueryTraceMetricsAsync(TraceMetricsQuery q, CancellationToken ct)
     {
         TraceMetricsSpec.Validate(q.ViewType, q.MetricName, q.Aggregations, q.Dimensions);
+        // MLflow passes max_results to LIMIT unchecked: -1 means "no limit" on SQLite and a 500 on PostgreSQL.
+        if (q.MaxResults < 0)
+            throw MlflowException.InvalidParameter($"Invalid value {q.MaxResults} for parameter 'max_results' supplied. It must be a positive integer");
         if (q.TimeIntervalSeconds is not (null or 0) && (q.StartTimeMs is null || q.EndTimeMs is null))
             throw MlflowException.InvalidParameter("start_time_ms and end_time_ms are required if time_interval_seconds is set");
         var expIds = q.ExperimentIds.Select(e => long.TryParse(e.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) ? v

@@ -195,6 +195,11 @@ public class TraceMetricsTests(SharedServers servers) : IClassFixture<SharedServ
         await Expect(Body("latency", [Agg("PERCENTILE")]), "Percentile value is required for PERCENTILE aggregation");
         await Expect(Body("latency", [Agg("PERCENTILE", 101)]), "Percentile value must be between 0 and 100, got 101.0");
         await Expect(Body(aggs: [Agg("COUNT", 5)]), "Percentile value is only allowed for PERCENTILE aggregation type, got COUNT");
+        // Both reached the database as a 500 (NaN passes a `> 100 or < 0` test; PostgreSQL refuses LIMIT -1).
+        await Expect(Body("latency", [new { aggregation_type = "PERCENTILE", percentile_value = "NaN" }]),
+            "Percentile value must be between 0 and 100, got nan");
+        await Expect(new { experiment_ids = new[] { exp }, view_type = "TRACES", metric_name = "trace_count", aggregations = new[] { Agg("COUNT") },
+            max_results = -1 }, "Invalid value -1 for parameter 'max_results' supplied. It must be a positive integer");
 
         await Expect(Body(filters: ["span.name = 'x'"]), "Filtering by span is only supported for SPANS view type, got TRACES");
         await Expect(Body(filters: ["assessment.name = 'x'"]), "Filtering by assessment is only supported for ASSESSMENTS view type, got TRACES");
