@@ -305,7 +305,14 @@ public sealed class SqlDatabase : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (_pg is not null) await _pg.DisposeAsync().ConfigureAwait(false);
-        else SqliteConnection.ClearAllPools();
+        else
+        {
+            // Only this database's pool, which releases the file: ClearAllPools is process-wide and, with several
+            // databases open in one process (the test suites run servers in parallel), can dispose the native handle
+            // of a connection another database has just taken from its pool (an ObjectDisposedException there).
+            using var own = new SqliteConnection(_connectionString);
+            SqliteConnection.ClearPool(own);
+        }
         _sqliteWriter.Dispose();
     }
 }
