@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -68,7 +69,12 @@ public sealed class TestServer : IAsyncDisposable
     {
         var options = new SharpflowOptions { BackendStoreUri = uri, Host = "127.0.0.1", Port = 0, ArtifactsDestination = Path.Combine(dir, "artifacts") };
         configure?.Invoke(options);
-        var app = await SharpflowServer.BuildAsync(options, logging: _ => { });
+        // Server logs are off in tests; SHARPFLOW_TEST_LOG=1 writes errors (with stack traces of unhandled exceptions) to
+        // the test output, to diagnose a 500 that a test reports only as its error JSON.
+        var app = await SharpflowServer.BuildAsync(options, logging: l =>
+        {
+            if (Environment.GetEnvironmentVariable("SHARPFLOW_TEST_LOG") == "1") l.AddSimpleConsole().SetMinimumLevel(LogLevel.Error);
+        });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var client = new HttpClient { BaseAddress = new Uri(address) };
