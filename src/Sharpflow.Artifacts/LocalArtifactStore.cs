@@ -108,7 +108,7 @@ public sealed partial class LocalArtifactStore : ArtifactStore, IStaleUploadSwee
         {
             await using (var file = OpenTemp(folder, temp, path))
             {
-                await content.CopyToAsync(file, CopyBufferSize, ct).ConfigureAwait(false);
+                await WholeBufferCopy.CopyAsync(content, file, CopyBufferSize, ct).ConfigureAwait(false);
                 written = file.Length;
             }
             // The rename replaces the directory entry: an existing file (or a link) is swapped, never written through.
