@@ -1,3 +1,5 @@
+using System.IO.Hashing;
+
 namespace Sharpflow.Artifacts.Cloud;
 
 /// <summary>
@@ -140,6 +142,42 @@ public sealed class RangedReadStream : Stream
     public override bool CanSeek => true;
     public override bool CanWrite => false;
     public override void Flush() { }
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}
+
+/// <summary>
+/// A read-only pass-through that feeds every byte read into a hash, for stores that check an upload's checksum
+/// against the one the store computed (the bytes are hashed once, as they go by, never re-read).
+/// </summary>
+public sealed class HashingReadStream(Stream inner, NonCryptographicHashAlgorithm hash) : Stream
+{
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
+    {
+        var n = await inner.ReadAsync(buffer, ct).ConfigureAwait(false);
+        hash.Append(buffer.Span[..n]);
+        return n;
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
+        ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        var n = inner.Read(buffer);
+        hash.Append(buffer[..n]);
+        return n;
+    }
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
     public override void SetLength(long value) => throw new NotSupportedException();
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

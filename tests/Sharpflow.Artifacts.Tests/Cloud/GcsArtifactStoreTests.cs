@@ -74,4 +74,63 @@ public class GcsArtifactStoreTests : ArtifactStoreContract
         Assert.Equal(MultipartUpload.NotSupportedMessage, e.Message);
         Assert.Equal(501, e.HttpStatus);
     }
+
+    [Fact]
+    public void Crc32c_is_written_as_gcs_writes_it()
+    {
+        // The CRC-32C check value of "123456789" is 0xE3069283; GCS gives base64 of the big-endian bytes.
+        var crc = new System.IO.Hashing.Crc32(System.IO.Hashing.Crc32ParameterSet.Crc32C);
+        crc.Append("123456789"u8);
+        Assert.Equal("4waSgw==", GcsArtifactStore.Crc32cBase64(crc.GetCurrentHashAsUInt32()));
+    }
+
+    [StoreFact]
+    public async Task An_upload_over_several_chunks_is_stored_with_the_crc32c_of_the_bytes_sent()
+    {
+        var data = new byte[Sharpflow.Artifacts.Cloud.ObjectArtifactStore.PartSize + 12345];
+        new Random(7).NextBytes(data);
+        await Store.WriteAsync(P("big.bin"), new MemoryStream(data));
+        var o = await Settings.Connect().Client.GetObjectAsync(Bucket, $"{_prefix}/root/big.bin");
+        var crc = new System.IO.Hashing.Crc32(System.IO.Hashing.Crc32ParameterSet.Crc32C);
+        crc.Append(data);
+        Assert.Equal(GcsArtifactStore.Crc32cBase64(crc.GetCurrentHashAsUInt32()), o.Crc32c);
+        Assert.Equal((ulong)data.Length, o.Size);
+    }
+
+    [StoreFact]
+    public async Task A_body_corrupted_on_the_way_to_the_store_fails_the_upload_and_leaves_no_object()
+    {
+        await EnsureBucketAsync(Bucket);
+        var client = new StorageClientBuilder
+        {
+            BaseUri = Settings.EmulatorBaseUri, UnauthenticatedAccess = true, HttpClientFactory = new CorruptingHttpClientFactory(),
+        }.Build();
+        var store = new GcsArtifactStore($"gs://{Bucket}/{_prefix}/root", new GcsConnection(client, null), null);
+        var e = await Assert.ThrowsAsync<Core.Errors.MlflowException>(() => store.WriteAsync(P("flipped.bin"), new MemoryStream(new byte[100_000])));
+        Assert.Contains("corrupted", e.Message);
+        Assert.Null(await Store.OpenReadAsync(P("flipped.bin")));
+    }
+
+    /// <summary>Flips the first byte of every upload chunk, as a faulty network or proxy on the way would.</summary>
+    private sealed class CorruptingHttpClientFactory : Google.Apis.Http.HttpClientFactory
+    {
+        protected override HttpMessageHandler CreateHandler(Google.Apis.Http.CreateHttpClientArgs args) =>
+            new Corrupting { InnerHandler = base.CreateHandler(args) };
+
+        private sealed class Corrupting : DelegatingHandler
+        {
+            protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+            {
+                if (request.Method == HttpMethod.Put && request.Content is { } content && request.RequestUri!.AbsolutePath.Contains("/upload/"))
+                {
+                    var bytes = await content.ReadAsByteArrayAsync(ct);
+                    if (bytes.Length > 0) bytes[0] ^= 0xFF;
+                    var replaced = new ByteArrayContent(bytes);
+                    foreach (var h in content.Headers) replaced.Headers.TryAddWithoutValidation(h.Key, h.Value);
+                    request.Content = replaced;
+                }
+                return await base.SendAsync(request, ct);
+            }
+        }
+    }
 }
