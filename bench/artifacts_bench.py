@@ -2,7 +2,7 @@
 """Artifact proxy benchmark: throughput, CPU and memory for one large file, through the proxy and with the store's
 own client, for each store.
 
-  bench/artifacts_bench.py --bin PATH --work DIR [--size-mib 512] [--rounds 3] [--stores local,s3,gcs,azure]
+  bench/artifacts_bench.py --bin PATH --work DIR [--size-mib 512] [--rounds 3] [--stores local,local-http,s3,gcs,azure]
                            [--emulators fresh|env] [--json FILE]
 
 The cloud stores are the emulators of scripts/emulators.sh: by default (`fresh`) the benchmark starts its own and stops
@@ -13,7 +13,9 @@ SHARPFLOW_TEST_AZURE_CONNECTION_STRING). A store whose emulator is missing is sk
 
 For each store, `sharpflow server --artifacts-destination <store>` runs on a fresh SQLite file. The proxied path is
 `curl -T DIR/data.bin` (PUT with Content-Length) to /api/2.0/mlflow-artifacts/artifacts/bench/data.bin and
-`curl -o /dev/null` back. The store's own client moves the same file: `cp` / `cat` for a local folder, boto3
+`curl -o /dev/null` back. The store's own client moves the same file: `cp` / `cat` for a local folder (and, as
+`local-http`, bench/http-floor: a minimal ASP.NET Core app that only takes the body to a file and sends it back, the
+floor for anything with an HTTP hop), boto3
 upload_file / download_fileobj for S3 (what MLflow's client uses with --no-serve-artifacts), and the vendors' Node
 SDKs for GCS and Azure (bench/store-clients; MLflow's Python client uses the same vendors' Python SDKs, which this
 machine cannot install).
@@ -126,6 +128,46 @@ class LocalClient:
             os.remove(self.target)
 
 
+class HttpFloorClient(LocalClient):
+    """The local store's second baseline: bench/http-floor, the least an HTTP server does to take a file and give it
+    back (body to file in whole 1 MiB writes; Results.File), driven by the same curl commands as the proxy."""
+    name = "HTTP floor (bench/http-floor)"
+
+    def __init__(self, work):
+        super().__init__(work)
+        project = os.path.join(HERE, "http-floor")
+        run(["dotnet", "build", project, "-c", "Release", "-nologo", "-v", "q", "-clp:ErrorsOnly"])
+        self.port = free_port()
+        self.proc = subprocess.Popen(["dotnet", os.path.join(project, "bin", "Release", "net10.0", "HttpFloor.dll"),
+                                      str(self.port), os.path.join(work, "http-floor")],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        self.url = f"http://127.0.0.1:{self.port}/data.bin"
+        deadline = time.time() + 30
+        while True:
+            try:
+                urllib.request.urlopen(urllib.request.Request(self.url, method="DELETE"), timeout=1).close()
+                break
+            except urllib.error.HTTPError:
+                break
+            except OSError:
+                if time.time() > deadline:
+                    raise RuntimeError("bench/http-floor did not start")
+                time.sleep(0.1)
+
+    def up(self, path):
+        run(["curl", "-sSf", "-o", "/dev/null", "-T", path, self.url])
+
+    def down(self):
+        run(["curl", "-sSf", "-o", "/dev/null", self.url])
+
+    def delete(self):
+        urllib.request.urlopen(urllib.request.Request(self.url, method="DELETE")).close()
+
+    def close(self):
+        self.proc.terminate()
+        self.proc.wait(timeout=30)
+
+
 class S3Client:
     name = "boto3"
 
@@ -187,6 +229,8 @@ class NodeClient:
 def client_for(store, work):
     if store == "local":
         return LocalClient(work)
+    if store == "local-http":
+        return HttpFloorClient(work)
     if store == "s3":
         endpoint = os.environ.get("SHARPFLOW_TEST_S3_ENDPOINT")
         return S3Client(endpoint) if endpoint else None
@@ -283,6 +327,8 @@ def bench_store(args, store):
         return {"store": store, "client": client.name, "error": str(e), "rounds": rounds}
     finally:
         after = server.close()
+        if hasattr(client, "close"):
+            client.close()
     return {"store": store, "client": client.name, "idle_mib": server.idle, "after_mib": after, "rounds": rounds}
 
 
@@ -309,7 +355,7 @@ def main():
     p.add_argument("--work", required=True)
     p.add_argument("--size-mib", type=int, default=512)
     p.add_argument("--rounds", type=int, default=3)
-    p.add_argument("--stores", default="local,s3,gcs,azure")
+    p.add_argument("--stores", default="local,local-http,s3,gcs,azure")
     p.add_argument("--warmup-mib", type=int, help="size of the untimed warm-up file (default: --size-mib)")
     p.add_argument("--emulators", choices=["fresh", "env"], default="fresh")
     p.add_argument("--json", help="also write every round's numbers to this file")
@@ -325,7 +371,7 @@ def main():
 
     stores = args.stores.split(",")
     state = os.path.join(args.work, "emulators")
-    fresh = args.emulators == "fresh" and any(s != "local" for s in stores)
+    fresh = args.emulators == "fresh" and any(not s.startswith("local") for s in stores)
     if fresh:
         for name in ("SHARPFLOW_TEST_S3_ENDPOINT", "STORAGE_EMULATOR_HOST", "SHARPFLOW_TEST_AZURE_CONNECTION_STRING"):
             os.environ.pop(name, None)
