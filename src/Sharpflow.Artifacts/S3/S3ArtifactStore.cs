@@ -27,10 +27,12 @@ public sealed partial class S3ArtifactStore : ObjectArtifactStore, IMultipartUpl
     // Parts are whole buffers, so a plain body (no aws-chunked framing, which S3-compatible services decode slowly
     // or not at all) signed with its SHA-256, or over HTTPS not signed at all: TLS already protects it, and
     // hashing every byte costs CPU on the proxy's path. Each body carries its CRC32 in a header, and multipart
-    // uploads declare CRC32 as their checksum, as boto3 does by default: the store checks every part against the
+    // uploads declare CRC32 as their checksum, as boto3 does by default (both off with
+    // AWS_REQUEST_CHECKSUM_CALCULATION=when_required, boto3's switch too): the store checks every part against the
     // bytes this server read, and builds the object's checksum from the parts' (without a declared algorithm, S3 and
     // moto compute a CRC64 over the whole object at completion; moto took 12 s of its CPU for 2 GiB).
     private readonly bool _unsignedPayload;
+    private readonly bool _checksums;
 
     public S3ArtifactStore(string uri, S3Settings settings, IAmazonS3? client = null)
         : this(uri, Parse(uri), settings, client)
@@ -43,7 +45,12 @@ public sealed partial class S3ArtifactStore : ObjectArtifactStore, IMultipartUpl
         _settings = settings;
         _s3 = client ?? settings.Client();
         _unsignedPayload = settings.UrlProtocol == Protocol.HTTPS;
+        _checksums = settings.UploadChecksums;
     }
+
+    private ChecksumAlgorithm? Algorithm => _checksums ? ChecksumAlgorithm.CRC32 : null;
+
+    private string? Checksum(ReadOnlySpan<byte> body) => _checksums ? Crc32Base64(body) : null;
 
     /// <summary>S3ArtifactRepository.parse_s3_compliant_uri: the netloc is the bucket, the path (no leading '/') the prefix.</summary>
     public static (string Bucket, string Prefix) Parse(string uri)
@@ -113,7 +120,7 @@ public sealed partial class S3ArtifactStore : ObjectArtifactStore, IMultipartUpl
                 {
                     BucketName = Container, Key = key, ContentType = contentType, InputStream = PartUploader.AsStream(body),
                     UseChunkEncoding = false, DisablePayloadSigning = _unsignedPayload,
-                    ChecksumAlgorithm = ChecksumAlgorithm.CRC32, ChecksumCRC32 = Crc32Base64(body.Span),
+                    ChecksumAlgorithm = Algorithm, ChecksumCRC32 = Checksum(body.Span),
                 }, token),
                 async (number, body, token) =>
                 {
@@ -124,7 +131,7 @@ public sealed partial class S3ArtifactStore : ObjectArtifactStore, IMultipartUpl
                     {
                         BucketName = Container, Key = key, UploadId = uploadId, PartNumber = number, PartSize = body.Length,
                         InputStream = PartUploader.AsStream(body), UseChunkEncoding = false, DisablePayloadSigning = _unsignedPayload,
-                        ChecksumAlgorithm = ChecksumAlgorithm.CRC32, ChecksumCRC32 = Crc32Base64(body.Span),
+                        ChecksumAlgorithm = Algorithm, ChecksumCRC32 = Checksum(body.Span),
                     }, token).ConfigureAwait(false);
                     // The store answers with the part's checksum when it keeps them; completing then has to repeat it.
                     return new PartETag(number, r.ETag) { ChecksumCRC32 = r.ChecksumCRC32 };
@@ -154,7 +161,7 @@ public sealed partial class S3ArtifactStore : ObjectArtifactStore, IMultipartUpl
     private async Task<string> StartUploadAsync(string key, string contentType, CancellationToken ct) =>
         (await _s3.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest
         {
-            BucketName = Container, Key = key, ContentType = contentType, ChecksumAlgorithm = ChecksumAlgorithm.CRC32,
+            BucketName = Container, Key = key, ContentType = contentType, ChecksumAlgorithm = Algorithm,
         }, ct).ConfigureAwait(false)).UploadId;
 
     /// <summary>S3's form of a CRC32: the big-endian bytes in base64.</summary>

@@ -14,8 +14,13 @@ namespace Sharpflow.Artifacts.S3;
 /// <c>AWS_SESSION_TOKEN</c>, <c>AWS_PROFILE</c> and ~/.aws, then container and instance roles.
 /// </summary>
 /// <param name="AccessKeyId">An explicit key (with <paramref name="SecretAccessKey"/>) instead of the default chain; for tests.</param>
+/// <param name="UploadChecksums">
+/// Send CRC32 checksums with uploads, as boto3 does since 1.36 (its default, <c>when_supported</c>). Off with
+/// <c>AWS_REQUEST_CHECKSUM_CALCULATION=when_required</c>, the setting boto3 users give S3-compatible services that
+/// refuse the checksum headers; the same variable then keeps such a service working with this server.
+/// </param>
 public sealed record S3Settings(string? EndpointUrl, bool IgnoreTls, string? AddressingStyle, string? Region,
-    string? AccessKeyId = null, string? SecretAccessKey = null)
+    string? AccessKeyId = null, string? SecretAccessKey = null, bool UploadChecksums = true)
 {
     private static readonly ConcurrentDictionary<S3Settings, Lazy<AmazonS3Client>> Clients = new();
 
@@ -23,7 +28,8 @@ public sealed record S3Settings(string? EndpointUrl, bool IgnoreTls, string? Add
         Env("MLFLOW_S3_ENDPOINT_URL"),
         Env("MLFLOW_S3_IGNORE_TLS")?.Trim().ToLowerInvariant() is "true" or "1" or "yes",
         Env("MLFLOW_BOTO_CLIENT_ADDRESSING_STYLE"),
-        Env("AWS_REGION") ?? Env("AWS_DEFAULT_REGION"));
+        Env("AWS_REGION") ?? Env("AWS_DEFAULT_REGION"),
+        UploadChecksums: !string.Equals(Env("AWS_REQUEST_CHECKSUM_CALCULATION")?.Trim(), "when_required", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>One client per setting for the whole process: clients own connection pools and are thread-safe.</summary>
     public AmazonS3Client Client() => Clients.GetOrAdd(this, s => new Lazy<AmazonS3Client>(s.Build)).Value;
@@ -36,8 +42,8 @@ public sealed record S3Settings(string? EndpointUrl, bool IgnoreTls, string? Add
     {
         var config = new AmazonS3Config
         {
-            // Checksums only where S3 requires them (as SDK v3 and older boto3 did): third-party S3 services and
-            // emulators differ in how they take the newer trailing checksums, and parts are already TLS-protected.
+            // The SDK adds no checksums of its own (it would send them as aws-chunked trailers, which third-party S3
+            // services and emulators take differently); the store sets a CRC32 header itself (UploadChecksums).
             RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
             ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
             Timeout = TimeSpan.FromMinutes(10),

@@ -101,6 +101,19 @@ public class S3ArtifactStoreTests : ArtifactStoreContract
     }
 
     [StoreFact]
+    public async Task With_checksums_off_as_boto3s_when_required_uploads_carry_none()
+    {
+        var store = new S3ArtifactStore($"s3://{Bucket}/{_prefix}/root", Settings with { UploadChecksums = false });
+        await store.WriteAsync(P("plain.txt"), new MemoryStream("no checksum"u8.ToArray()));
+        var head = await Settings.Client().GetObjectMetadataAsync(new GetObjectMetadataRequest
+        {
+            BucketName = Bucket, Key = $"{_prefix}/root/plain.txt", ChecksumMode = ChecksumMode.ENABLED,
+        });
+        Assert.Null(head.ChecksumCRC32);
+        Assert.Equal(11, head.ContentLength);
+    }
+
+    [StoreFact]
     public async Task A_missing_bucket_is_an_error_not_an_empty_store()
     {
         var store = new S3ArtifactStore($"s3://missing-{Guid.NewGuid():N}/x", Settings);
@@ -122,5 +135,28 @@ public class S3ArtifactStoreTests : ArtifactStoreContract
         var uploads = await Settings.Client().ListMultipartUploadsAsync(new ListMultipartUploadsRequest { BucketName = Bucket, Prefix = _prefix });
         Assert.Empty(uploads.MultipartUploads ?? []);
         Assert.Null(await Store.GetInfoAsync(P("aborted.bin")));
+    }
+}
+
+/// <summary>S3 settings read from the environment (no emulator needed).</summary>
+public class S3SettingsTests
+{
+    [Fact]
+    public void Checksums_follow_aws_request_checksum_calculation()
+    {
+        var before = Environment.GetEnvironmentVariable("AWS_REQUEST_CHECKSUM_CALCULATION");
+        try
+        {
+            Environment.SetEnvironmentVariable("AWS_REQUEST_CHECKSUM_CALCULATION", null);
+            Assert.True(S3Settings.FromEnvironment().UploadChecksums);
+            Environment.SetEnvironmentVariable("AWS_REQUEST_CHECKSUM_CALCULATION", "WHEN_REQUIRED");
+            Assert.False(S3Settings.FromEnvironment().UploadChecksums);
+            Environment.SetEnvironmentVariable("AWS_REQUEST_CHECKSUM_CALCULATION", "when_supported");
+            Assert.True(S3Settings.FromEnvironment().UploadChecksums);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("AWS_REQUEST_CHECKSUM_CALCULATION", before);
+        }
     }
 }
