@@ -128,7 +128,20 @@ class LocalClient:
             os.remove(self.target)
 
 
-class HttpFloorClient(LocalClient):
+class OverHttp:
+    """Moves the file with curl to and from self.url (PUT with Content-Length, GET), as a client of the proxy would."""
+
+    def up(self, path):
+        run(["curl", "-sSf", "-o", "/dev/null", "-T", path, self.url])
+
+    def down(self):
+        run(["curl", "-sSf", "-o", "/dev/null", self.url])
+
+    def delete(self):
+        urllib.request.urlopen(urllib.request.Request(self.url, method="DELETE")).close()
+
+
+class HttpFloorClient(OverHttp, LocalClient):
     """The local store's second baseline: bench/http-floor, the least an HTTP server does to take a file and give it
     back (body to file in whole 1 MiB writes; Results.File), driven by the same curl commands as the proxy."""
     name = "HTTP floor (bench/http-floor)"
@@ -154,14 +167,6 @@ class HttpFloorClient(LocalClient):
                     raise RuntimeError("bench/http-floor did not start")
                 time.sleep(0.1)
 
-    def up(self, path):
-        run(["curl", "-sSf", "-o", "/dev/null", "-T", path, self.url])
-
-    def down(self):
-        run(["curl", "-sSf", "-o", "/dev/null", self.url])
-
-    def delete(self):
-        urllib.request.urlopen(urllib.request.Request(self.url, method="DELETE")).close()
 
     def close(self):
         self.proc.terminate()
@@ -249,7 +254,7 @@ def client_for(store, work):
 
 # ---- the proxy ----
 
-class Server:
+class Server(OverHttp):
     def __init__(self, args, store, destination, extra_env):
         self.port = free_port()
         db = os.path.join(args.work, f"bench-{store}-{uuid.uuid4().hex[:6]}.db")
@@ -281,14 +286,6 @@ class Server:
         t = timed(fn)
         return t, cpu_s(self.proc.pid) - c0, self.sampler.peak()
 
-    def up(self, path):
-        run(["curl", "-sSf", "-o", "/dev/null", "-T", path, self.url])
-
-    def down(self):
-        run(["curl", "-sSf", "-o", "/dev/null", self.url])
-
-    def delete(self):
-        urllib.request.urlopen(urllib.request.Request(self.url, method="DELETE")).close()
 
     def close(self):
         self.sampler.stop()

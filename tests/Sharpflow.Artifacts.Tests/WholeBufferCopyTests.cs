@@ -32,7 +32,7 @@ public class WholeBufferCopyTests
     }
 
     /// <summary>Returns at most <c>chunk</c> bytes per read, as a request body arriving over the network does.</summary>
-    private sealed class TrickleStream(byte[] data, int chunk) : Stream
+    private sealed class TrickleStream(byte[] data, int chunk) : ReadOnlyForwardStream
     {
         private int _position;
 
@@ -47,17 +47,6 @@ public class WholeBufferCopyTests
             _position += n;
             return n;
         }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => _position; set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     private sealed class RecordingStream : MemoryStream

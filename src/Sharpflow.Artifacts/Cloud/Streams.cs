@@ -6,7 +6,7 @@ namespace Sharpflow.Artifacts.Cloud;
 /// A read-only wrapper over an upload's source that counts the bytes read and remembers the first error the
 /// source itself raised, so the store can tell a client that went away from a failing store (SDKs wrap both).
 /// </summary>
-public sealed class CountingReadStream(Stream inner) : Stream
+public sealed class CountingReadStream(Stream inner) : ReadOnlyForwardStream
 {
     public long BytesRead { get; private set; }
 
@@ -29,9 +29,6 @@ public sealed class CountingReadStream(Stream inner) : Stream
         return n;
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
-        ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
-
     public override int Read(byte[] buffer, int offset, int count)
     {
         int n;
@@ -48,15 +45,7 @@ public sealed class CountingReadStream(Stream inner) : Stream
         return n;
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
     public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
 
 /// <summary>
@@ -150,7 +139,7 @@ public sealed class RangedReadStream : Stream
 /// A read-only pass-through that feeds every byte read into a hash, for stores that check an upload's checksum
 /// against the one the store computed (the bytes are hashed once, as they go by, never re-read).
 /// </summary>
-public sealed class HashingReadStream(Stream inner, NonCryptographicHashAlgorithm hash) : Stream
+public sealed class HashingReadStream(Stream inner, NonCryptographicHashAlgorithm hash) : ReadOnlyForwardStream
 {
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
     {
@@ -158,9 +147,6 @@ public sealed class HashingReadStream(Stream inner, NonCryptographicHashAlgorith
         hash.Append(buffer.Span[..n]);
         return n;
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
-        ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
@@ -171,13 +157,4 @@ public sealed class HashingReadStream(Stream inner, NonCryptographicHashAlgorith
         return n;
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -1,3 +1,4 @@
+using Sharpflow.Artifacts;
 using Sharpflow.Core.Errors;
 
 namespace Sharpflow.Server.Features.Artifacts;
@@ -6,7 +7,7 @@ namespace Sharpflow.Server.Features.Artifacts;
 /// A request body read as a stream with a size limit, checked to be non-empty first (MLflow's UI upload refuses
 /// an empty body and anything over 10 MB; it reads the whole body into memory, this streams it).
 /// </summary>
-public sealed class LimitedBody : Stream
+public sealed class LimitedBody : ReadOnlyForwardStream
 {
     private readonly Stream _inner;
     private readonly long _limit;
@@ -48,19 +49,4 @@ public sealed class LimitedBody : Stream
         if (_total > _limit) throw _tooLarge();
         return read;
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
-        ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
