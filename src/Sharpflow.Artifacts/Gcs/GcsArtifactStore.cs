@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-using System.IO.Hashing;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
@@ -114,10 +112,10 @@ public sealed partial class GcsArtifactStore : ObjectArtifactStore, IMultipartUp
         // The upload is checked as the client's default validation does (the object's CRC32C against the bytes sent;
         // on a mismatch the object is deleted and the upload fails), but hashed here as the bytes go by, with a
         // vectorised CRC32C: the client's own hashing was most of the server's CPU on the proxy's upload path.
-        var crc = new Crc32(Crc32ParameterSet.Crc32C);
+        var crc = UploadChecksums.NewCrc32c();
         var uploaded = await Client.UploadObjectAsync(target, new HashingReadStream(content, crc),
             new UploadObjectOptions { ChunkSize = PartSize, UploadValidationMode = UploadValidationMode.None }, ct).ConfigureAwait(false);
-        var sent = Crc32cBase64(crc.GetCurrentHashAsUInt32());
+        var sent = UploadChecksums.Base64(crc.GetCurrentHashAsUInt32());
         if (uploaded.Crc32c is { } stored && stored != sent)
         {
             try
@@ -133,13 +131,6 @@ public sealed partial class GcsArtifactStore : ObjectArtifactStore, IMultipartUp
         }
     }
 
-    /// <summary>GCS's form of a CRC32C: the big-endian bytes in base64.</summary>
-    internal static string Crc32cBase64(uint crc)
-    {
-        Span<byte> bytes = stackalloc byte[4];
-        BinaryPrimitives.WriteUInt32BigEndian(bytes, crc);
-        return Convert.ToBase64String(bytes);
-    }
 
     protected override async Task DeleteObjectsAsync(IReadOnlyList<string> keys, CancellationToken ct)
     {

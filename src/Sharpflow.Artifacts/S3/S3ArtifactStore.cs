@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-using System.IO.Hashing;
 using System.Net;
 using System.Runtime.CompilerServices;
 using Amazon.Runtime;
@@ -50,7 +48,7 @@ public sealed partial class S3ArtifactStore : ObjectArtifactStore, IMultipartUpl
 
     private ChecksumAlgorithm? Algorithm => _checksums ? ChecksumAlgorithm.CRC32 : null;
 
-    private string? Checksum(ReadOnlySpan<byte> body) => _checksums ? Crc32Base64(body) : null;
+    private string? Checksum(ReadOnlySpan<byte> body) => _checksums ? UploadChecksums.Crc32(body) : null;
 
     /// <summary>S3ArtifactRepository.parse_s3_compliant_uri: the netloc is the bucket, the path (no leading '/') the prefix.</summary>
     public static (string Bucket, string Prefix) Parse(string uri)
@@ -163,14 +161,6 @@ public sealed partial class S3ArtifactStore : ObjectArtifactStore, IMultipartUpl
         {
             BucketName = Container, Key = key, ContentType = contentType, ChecksumAlgorithm = Algorithm,
         }, ct).ConfigureAwait(false)).UploadId;
-
-    /// <summary>S3's form of a CRC32: the big-endian bytes in base64.</summary>
-    internal static string Crc32Base64(ReadOnlySpan<byte> data)
-    {
-        Span<byte> bytes = stackalloc byte[4];
-        BinaryPrimitives.WriteUInt32BigEndian(bytes, Crc32.HashToUInt32(data));
-        return Convert.ToBase64String(bytes);
-    }
 
     protected override async Task DeleteObjectsAsync(IReadOnlyList<string> keys, CancellationToken ct)
     {

@@ -83,7 +83,7 @@ public class S3ArtifactStoreTests : ArtifactStoreContract
 
         var small = "hello, checksum"u8.ToArray();
         await Store.WriteAsync(P("small.txt"), new MemoryStream(small));
-        Assert.Equal(S3ArtifactStore.Crc32Base64(small), (await HeadAsync("small.txt")).ChecksumCRC32);
+        Assert.Equal(Sharpflow.Artifacts.Cloud.UploadChecksums.Crc32(small), (await HeadAsync("small.txt")).ChecksumCRC32);
 
         // A multipart upload declared CRC32: the object's checksum is S3's composite one, the CRC32 of the parts'
         // CRC32s, which the store can only build from checksums sent with every part.
@@ -94,10 +94,10 @@ public class S3ArtifactStoreTests : ArtifactStoreContract
         for (var offset = 0; offset < data.Length; offset += ObjectArtifactStorePartSize)
         {
             var part = data.AsSpan(offset, Math.Min(ObjectArtifactStorePartSize, data.Length - offset));
-            partChecksums.AddRange(Convert.FromBase64String(S3ArtifactStore.Crc32Base64(part)));
+            partChecksums.AddRange(Convert.FromBase64String(Sharpflow.Artifacts.Cloud.UploadChecksums.Crc32(part)));
         }
         var head = await HeadAsync("big.bin");
-        Assert.Equal(S3ArtifactStore.Crc32Base64(partChecksums.ToArray()), head.ChecksumCRC32.Split('-')[0]); // S3 adds "-3", moto not
+        Assert.Equal(Sharpflow.Artifacts.Cloud.UploadChecksums.Crc32(partChecksums.ToArray()), head.ChecksumCRC32.Split('-')[0]); // S3 adds "-3", moto not
     }
 
     [StoreFact]
