@@ -103,7 +103,9 @@ function CompareViews({ items }: { items: CompareItem[] }) {
   const update = (edit: (p: URLSearchParams) => void) => {
     const p = new URLSearchParams(params);
     edit(p);
-    setParams(p, { replace: true });
+    // Synchronously: checkboxes here are controlled by the URL, and the router's default (a transition) would
+    // show a ticked box as unticked until the transition commits.
+    setParams(p, { replace: true, flushSync: true });
   };
   const setOne = (k: string, v: string | undefined) => update((p) => (v ? p.set(k, v) : p.delete(k)));
   const field = (k: string, fallback?: Field) => (params.get(k) ? parseFieldId(params.get(k)!) : undefined) ?? fallback;

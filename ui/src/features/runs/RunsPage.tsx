@@ -63,7 +63,9 @@ export function RunsPage() {
   const update = (edit: (p: URLSearchParams) => void) => {
     const p = new URLSearchParams(params);
     edit(p);
-    setParams(p, { replace: true });
+    // Synchronously: checkboxes here are controlled by the URL, and the router's default (a transition) would
+    // show a ticked box as unticked until the transition commits.
+    setParams(p, { replace: true, flushSync: true });
   };
   const setColumns = (cols: Column[]) =>
     update((p) => {
